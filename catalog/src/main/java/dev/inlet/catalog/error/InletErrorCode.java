@@ -1,0 +1,48 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.catalog.error;
+
+/**
+ * Every error Inlet reports, with a fixed number. Numbers are never reused: a retired code stays
+ * here as a comment. Ranges: 1xxx table model and catalog, 2xxx hot store, 3xxx tiering,
+ * 4xxx union read, 5xxx connector, 6xxx backfill, 9xxx configuration.
+ */
+public enum InletErrorCode
+{
+    DATABASE_NOT_FOUND(1001, ErrorType.USER_ERROR),
+    DATABASE_ALREADY_EXISTS(1002, ErrorType.USER_ERROR),
+    DATABASE_NOT_EMPTY(1003, ErrorType.USER_ERROR),
+    TABLE_NOT_FOUND(1004, ErrorType.USER_ERROR),
+    TABLE_ALREADY_EXISTS(1005, ErrorType.USER_ERROR),
+    INVALID_TABLE_DEFINITION(1006, ErrorType.USER_ERROR),
+    INVALID_NAME(1007, ErrorType.USER_ERROR),
+    INVALID_SCHEMA_CHANGE(1008, ErrorType.USER_ERROR),
+    CONCURRENT_MODIFICATION(1009, ErrorType.CONFLICT),
+    CATALOG_STORE_FAILURE(1010, ErrorType.EXTERNAL),
+    CATALOG_SCHEMA_TOO_NEW(1011, ErrorType.USER_ERROR),
+    LAKE_FAILURE(1012, ErrorType.EXTERNAL),
+    LAKE_TABLE_MISMATCH(1013, ErrorType.USER_ERROR),
+
+    INVALID_CONFIGURATION(9001, ErrorType.USER_ERROR),
+    /**/;
+
+    private final int code;
+    private final ErrorType type;
+
+    InletErrorCode(int code, ErrorType type)
+    {
+        this.code = code;
+        this.type = type;
+    }
+
+    public int code()
+    {
+        return code;
+    }
+
+    public ErrorType type()
+    {
+        return type;
+    }
+}
