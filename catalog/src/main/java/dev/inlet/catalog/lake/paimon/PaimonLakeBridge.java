@@ -1,0 +1,219 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.catalog.lake.paimon;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.LakeTableBridge;
+import dev.inlet.catalog.model.Column;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.s3.S3Settings;
+import org.apache.paimon.CoreOptions;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.CatalogContext;
+import org.apache.paimon.catalog.CatalogFactory;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.options.Options;
+import org.apache.paimon.schema.Schema;
+import org.apache.paimon.schema.SchemaChange;
+import org.apache.paimon.schema.TableSchema;
+import org.apache.paimon.table.FileStoreTable;
+import org.apache.paimon.table.Table;
+import org.apache.paimon.types.DataField;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The lake bridge for Paimon: tables in Paimon's filesystem catalog on S3, reached through
+ * {@link S3FileIO} (AWS SDK v2, no Hadoop). Snapshot commits are atomic on S3 because
+ * {@link S3FileIO} creates snapshot files with a conditional PUT, so two committers cannot both
+ * win.
+ *
+ * <p>Layout: Inlet database {@code shop} is Paimon database {@code shop} at
+ * {@code <warehouse>/shop.db}; see {@link PaimonSchemas} for columns, keys and buckets.
+ */
+public final class PaimonLakeBridge
+        implements LakeTableBridge
+{
+    private final Catalog catalog;
+    private final String warehouse;
+
+    public PaimonLakeBridge(String warehouse, S3Settings s3)
+    {
+        this.warehouse = stripSlash(requireNonNull(warehouse, "warehouse is null"));
+        requireNonNull(s3, "s3 is null");
+        Options options = new Options();
+        options.set("warehouse", this.warehouse);
+        options.set("metastore", "filesystem");
+        s3.paimonOptions().forEach(options::set);
+        try {
+            this.catalog = CatalogFactory.createCatalog(CatalogContext.create(options, new org.apache.hadoop.conf.Configuration(false), new S3FileIOLoader(), null));
+        }
+        catch (RuntimeException e) {
+            throw new InletException(InletErrorCode.LAKE_FAILURE, "Cannot open the Paimon catalog at " + warehouse + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The Paimon catalog itself, for the tiering service and readers. */
+    public Catalog catalog()
+    {
+        return catalog;
+    }
+
+    public static Identifier identifier(TablePath path)
+    {
+        return Identifier.create(path.database(), path.table());
+    }
+
+    public Table loadTable(TablePath path)
+    {
+        try {
+            return catalog.getTable(identifier(path));
+        }
+        catch (Catalog.TableNotExistException e) {
+            throw new InletException(InletErrorCode.LAKE_FAILURE, "The Paimon table of " + path + " does not exist at " + location(path));
+        }
+        catch (RuntimeException e) {
+            throw failure("load the Paimon table of " + path, e);
+        }
+    }
+
+    @Override
+    public LakeFormat format()
+    {
+        return LakeFormat.PAIMON;
+    }
+
+    @Override
+    public void createTable(TableInfo table)
+    {
+        TablePath path = table.path();
+        Schema schema = PaimonSchemas.schema(table);
+        try {
+            catalog.createDatabase(path.database(), true);
+            catalog.createTable(identifier(path), schema, false);
+        }
+        catch (Catalog.TableAlreadyExistException e) {
+            checkSame(table, loadTable(path), schema);
+        }
+        catch (Catalog.DatabaseNotExistException e) {
+            throw failure("create the Paimon table of " + path + " (its database vanished meanwhile)", e);
+        }
+        catch (RuntimeException e) {
+            throw failure("create the Paimon table of " + path, e);
+        }
+    }
+
+    private void checkSame(TableInfo table, Table existing, Schema expected)
+    {
+        TableSchema actual = ((FileStoreTable) existing).schema();
+        String owner = actual.options().get(TABLE_ID_PROPERTY);
+        String problem = null;
+        if (!Long.toString(table.tableId()).equals(owner)) {
+            problem = "it belongs to Inlet table id " + owner + ", not " + table.tableId();
+        }
+        else if (!fields(actual.fields()).equals(fields(expected.fields()))) {
+            problem = "its columns are " + fields(actual.fields()) + ", expected " + fields(expected.fields());
+        }
+        else if (!actual.primaryKeys().equals(expected.primaryKeys())) {
+            problem = "its primary key is " + actual.primaryKeys() + ", expected " + expected.primaryKeys();
+        }
+        else if (!actual.partitionKeys().equals(expected.partitionKeys())) {
+            problem = "its partition keys are " + actual.partitionKeys() + ", expected " + expected.partitionKeys();
+        }
+        else if (!Objects.equals(actual.options().get(CoreOptions.BUCKET.key()), expected.options().get(CoreOptions.BUCKET.key()))
+                || !Objects.equals(actual.options().get(CoreOptions.BUCKET_KEY.key()), expected.options().get(CoreOptions.BUCKET_KEY.key()))) {
+            problem = "its buckets are " + actual.options().get(CoreOptions.BUCKET.key()) + " by " + actual.options().get(CoreOptions.BUCKET_KEY.key())
+                    + ", expected " + expected.options().get(CoreOptions.BUCKET.key()) + " by " + expected.options().get(CoreOptions.BUCKET_KEY.key());
+        }
+        if (problem != null) {
+            throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "A Paimon table already exists at " + location(table.path()) + " for " + table.path()
+                    + " and differs: " + problem + "; drop it or choose another table name");
+        }
+    }
+
+    private static List<String> fields(List<DataField> fields)
+    {
+        return fields.stream().map(f -> f.name() + " " + f.type().asSQLString()).toList();
+    }
+
+    @Override
+    public void addColumn(TableInfo table, Column column)
+    {
+        TablePath path = table.path();
+        FileStoreTable t = (FileStoreTable) loadTable(path);
+        org.apache.paimon.types.DataType type = PaimonSchemas.type(column);
+        for (DataField f : t.schema().fields()) {
+            if (f.name().equals(column.name())) {
+                if (!f.type().equals(type)) {
+                    throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "The Paimon table of " + path + " already has a column '" + column.name()
+                            + "' of type " + f.type().asSQLString() + ", not " + type.asSQLString());
+                }
+                return;
+            }
+        }
+        try {
+            catalog.alterTable(identifier(path), SchemaChange.addColumn(column.name(), type, column.comment().orElse(null)), false);
+        }
+        catch (Catalog.TableNotExistException | Catalog.ColumnAlreadyExistException | Catalog.ColumnNotExistException | RuntimeException e) {
+            throw failure("add column " + column.name() + " to the Paimon table of " + path, e);
+        }
+    }
+
+    @Override
+    public void dropTable(TablePath path)
+    {
+        try {
+            catalog.dropTable(identifier(path), true);
+        }
+        catch (Catalog.TableNotExistException e) {
+            // cannot happen with ignoreIfNotExists, and would mean it is gone anyway
+        }
+        catch (RuntimeException e) {
+            throw failure("drop the Paimon table of " + path, e);
+        }
+    }
+
+    @Override
+    public String location(TablePath path)
+    {
+        return warehouse + "/" + path.database() + ".db/" + path.table();
+    }
+
+    private InletException failure(String what, Exception e)
+    {
+        return new InletException(InletErrorCode.LAKE_FAILURE, "Cannot " + what + " (warehouse " + warehouse + "): " + e.getMessage(), e);
+    }
+
+    private static String stripSlash(String s)
+    {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            catalog.close();
+        }
+        catch (Exception e) {
+            throw new InletException(InletErrorCode.LAKE_FAILURE, "Cannot close the Paimon catalog at " + warehouse + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Options Paimon's catalog was opened with, for readers that open their own. */
+    public static Map<String, String> catalogOptions(String warehouse, S3Settings s3)
+    {
+        Map<String, String> options = new java.util.LinkedHashMap<>(s3.paimonOptions());
+        options.put("warehouse", stripSlash(warehouse));
+        options.put("metastore", "filesystem");
+        return options;
+    }
+}

@@ -1,0 +1,286 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.catalog.store;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.Column;
+import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TieredOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The catalog database contract; run once per supported database. */
+abstract class AbstractTestMetadataStore
+{
+    private static final TablePath ORDERS = new TablePath("shop", "orders");
+
+    private CatalogDatabase database;
+    private MetadataStore store;
+
+    protected abstract CatalogDatabase newDatabase();
+
+    @BeforeEach
+    void setUp()
+    {
+        database = newDatabase();
+        store = new MetadataStore(database);
+    }
+
+    private static TableDescriptor orders()
+    {
+        return TableDescriptor.builder()
+                .column("order_id", DataType.bigint(), false)
+                .column("user_id", DataType.string())
+                .column("amount", DataType.decimal(12, 2))
+                .primaryKey("order_id")
+                .bucketCount(4)
+                .build();
+    }
+
+    @Test
+    void createListAlterDropTable()
+    {
+        assertThat(store.createDatabase("shop", Optional.empty())).isTrue();
+        assertThat(store.createDatabase("shop", Optional.empty())).isFalse();
+        assertThat(store.listDatabases()).containsExactly("shop");
+
+        TableInfo created = store.insertTable(ORDERS, orders());
+        assertThat(created.schemaId()).isEqualTo(1);
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(store.findTable(ORDERS)).contains(created);
+        assertThat(store.findTable(created.tableId())).contains(created);
+        assertThat(store.listTables("shop")).containsExactly(ORDERS);
+
+        List<Column> columns = new ArrayList<>(created.descriptor().columns());
+        columns.add(new Column(4, "note", DataType.string(), true));
+        TableInfo altered = store.updateTable(created, created.descriptor().withColumns(columns), true);
+        assertThat(altered.schemaId()).isEqualTo(2);
+        assertThat(altered.version()).isEqualTo(2);
+        assertThat(store.findTable(ORDERS).orElseThrow().descriptor().columnNames()).containsExactly("order_id", "user_id", "amount", "note");
+        assertThat(store.schema(created.tableId(), 1).orElseThrow()).isEqualTo(created.descriptor());
+        assertThat(store.schema(created.tableId(), 2).orElseThrow().columnNames()).containsExactly("order_id", "user_id", "amount", "note");
+
+        assertThat(store.deleteTable(altered)).isTrue();
+        assertThat(store.findTable(ORDERS)).isEmpty();
+        assertThat(store.listTables("shop")).isEmpty();
+        assertThat(store.dropDatabase("shop")).isTrue();
+        assertThat(store.listDatabases()).isEmpty();
+    }
+
+    @Test
+    void recreatedTableGetsANewId()
+    {
+        store.createDatabase("shop", Optional.empty());
+        TableInfo first = store.insertTable(ORDERS, orders());
+        store.deleteTable(first);
+        TableInfo second = store.insertTable(ORDERS, orders());
+        assertThat(second.tableId()).isNotEqualTo(first.tableId());
+    }
+
+    @Test
+    void refusesTableInMissingDatabaseAndDuplicateTable()
+    {
+        assertThatThrownBy(() -> store.insertTable(ORDERS, orders()))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.DATABASE_NOT_FOUND))
+                .hasMessage("Database shop does not exist (creating table shop.orders)");
+        store.createDatabase("shop", Optional.empty());
+        store.insertTable(ORDERS, orders());
+        assertThatThrownBy(() -> store.insertTable(ORDERS, orders()))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.TABLE_ALREADY_EXISTS))
+                .hasMessage("Table shop.orders already exists");
+        assertThat(store.listTables("shop")).containsExactly(ORDERS);
+    }
+
+    @Test
+    void refusesToDropNonEmptyDatabase()
+    {
+        store.createDatabase("shop", Optional.empty());
+        store.insertTable(ORDERS, orders());
+        assertThatThrownBy(() -> store.dropDatabase("shop"))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.DATABASE_NOT_EMPTY))
+                .hasMessageContaining("shop.orders");
+        assertThat(store.listDatabases()).containsExactly("shop");
+    }
+
+    @Test
+    void staleUpdateIsRefusedAndChangesNothing()
+    {
+        store.createDatabase("shop", Optional.empty());
+        TableInfo base = store.insertTable(ORDERS, orders());
+        TableInfo first = store.updateTable(base, base.descriptor().toBuilder().comment("first").build(), false);
+        assertThatThrownBy(() -> store.updateTable(base, base.descriptor().toBuilder().comment("second").build(), false))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.CONCURRENT_MODIFICATION))
+                .hasMessageContaining("Table shop.orders was changed or dropped by someone else after version 1 was read");
+        TableInfo stored = store.findTable(ORDERS).orElseThrow();
+        assertThat(stored.version()).isEqualTo(2);
+        assertThat(stored.descriptor().comment()).contains("first");
+        assertThat(stored).isEqualTo(first);
+    }
+
+    @Test
+    void concurrentWritersFromOneBaseExactlyOneWins()
+            throws Exception
+    {
+        store.createDatabase("shop", Optional.empty());
+        TableInfo base = store.insertTable(ORDERS, orders());
+        int writers = 8;
+        CyclicBarrier barrier = new CyclicBarrier(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String comment = "writer-" + i;
+                // each writer uses its own store, as separate processes would
+                MetadataStore own = new MetadataStore(database);
+                results.add(pool.submit(() -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    try {
+                        own.updateTable(base, base.descriptor().toBuilder().comment(comment).build(), false);
+                        return comment;
+                    }
+                    catch (InletException e) {
+                        assertThat(e.errorCode()).isEqualTo(InletErrorCode.CONCURRENT_MODIFICATION);
+                        return null;
+                    }
+                }));
+            }
+            List<String> winners = new ArrayList<>();
+            for (Future<String> f : results) {
+                String w = f.get(60, TimeUnit.SECONDS);
+                if (w != null) {
+                    winners.add(w);
+                }
+            }
+            assertThat(winners).hasSize(1);
+            TableInfo stored = store.findTable(ORDERS).orElseThrow();
+            assertThat(stored.version()).isEqualTo(2);
+            assertThat(stored.descriptor().comment()).contains(winners.getFirst());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentCreatesOfOneTableExactlyOneSucceeds()
+            throws Exception
+    {
+        store.createDatabase("shop", Optional.empty());
+        int writers = 6;
+        CyclicBarrier barrier = new CyclicBarrier(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                MetadataStore own = new MetadataStore(database);
+                Callable<Boolean> create = () -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    try {
+                        own.insertTable(ORDERS, orders());
+                        return true;
+                    }
+                    catch (InletException e) {
+                        assertThat(e.errorCode()).isEqualTo(InletErrorCode.TABLE_ALREADY_EXISTS);
+                        return false;
+                    }
+                };
+                results.add(pool.submit(create));
+            }
+            int successes = 0;
+            for (Future<Boolean> f : results) {
+                successes += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(successes).isEqualTo(1);
+            assertThat(store.listTables("shop")).containsExactly(ORDERS);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void tieredOffsetsAreRecordedAndNeverMoveBack()
+    {
+        store.createDatabase("shop", Optional.empty());
+        TableInfo table = store.insertTable(ORDERS, orders());
+        Instant now = Instant.now();
+        store.recordTieredOffsets(ORDERS, table.tableId(), 7, List.of(new TieredOffset("", 0, 7, 100, now), new TieredOffset("", 1, 7, 50, now)));
+        store.recordTieredOffsets(ORDERS, table.tableId(), 8, List.of(new TieredOffset("", 0, 8, 120, now)));
+        assertThat(store.tieredOffsets(table.tableId()))
+                .extracting(o -> o.partition() + "/" + o.bucket() + "@" + o.lakeSnapshotId() + ":" + o.offset())
+                .containsExactly("/0@8:120", "/1@7:50");
+
+        assertThatThrownBy(() -> store.recordTieredOffsets(ORDERS, table.tableId(), 9,
+                List.of(new TieredOffset("", 1, 9, 60, now), new TieredOffset("", 0, 9, 110, now))))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.CONCURRENT_MODIFICATION))
+                .hasMessage("Table shop.orders bucket 0: the recorded tiered offset is already beyond 110; offsets never move back");
+        // the failed call changed nothing, not even bucket 1 which it listed first
+        assertThat(store.tieredOffsets(table.tableId()))
+                .extracting(o -> o.partition() + "/" + o.bucket() + "@" + o.lakeSnapshotId() + ":" + o.offset())
+                .containsExactly("/0@8:120", "/1@7:50");
+
+        store.deleteTable(table);
+        assertThat(store.tieredOffsets(table.tableId())).isEmpty();
+    }
+
+    @Test
+    void migrationRunsOnceAndRefusesNewerSchema()
+            throws Exception
+    {
+        assertThat(Migrations.migrate(database)).isZero();
+        try (Connection c = database.open(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO inlet_schema_version (version, description, applied_at) VALUES (" + (Migrations.latestVersion() + 1) + ", 'from the future', 0)");
+        }
+        assertThatThrownBy(() -> new MetadataStore(database))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.CATALOG_SCHEMA_TOO_NEW))
+                .hasMessageContaining("has schema version " + (Migrations.latestVersion() + 1) + ", newer than this Inlet build knows (" + Migrations.latestVersion() + ")");
+    }
+
+    @Test
+    void concurrentMigrationsApplyEachStepOnce()
+            throws Exception
+    {
+        CatalogDatabase fresh = newDatabase();
+        int processes = 4;
+        CyclicBarrier barrier = new CyclicBarrier(processes);
+        ExecutorService pool = Executors.newFixedThreadPool(processes);
+        try {
+            List<Future<Integer>> applied = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                applied.add(pool.submit(() -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    return Migrations.migrate(fresh);
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : applied) {
+                total += f.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(Migrations.latestVersion());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+}
