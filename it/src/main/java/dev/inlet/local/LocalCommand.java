@@ -1,0 +1,172 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.local;
+
+import dev.inlet.catalog.CatalogSettings;
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.cli.ConfigMixin;
+import dev.inlet.catalog.cli.ExitCodes;
+import dev.inlet.catalog.cli.ShutdownSignal;
+import dev.inlet.catalog.config.CatalogOptions;
+import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.s3.EmbeddedS3Server;
+import dev.inlet.catalog.s3.S3Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code inlet local}: Inlet on one machine with embedded defaults. It starts an S3-compatible
+ * store on the local filesystem (or uses {@code --s3-endpoint}), opens the SQLite catalog, creates
+ * the lake buckets and a demo, prints where everything is, and runs until Ctrl-C. Data lives under
+ * {@code data-dir} and survives a restart.
+ */
+@Command(name = "local",
+        description = "Run Inlet on this machine with embedded defaults: a local S3-compatible store, the SQLite catalog and a demo. Ctrl-C stops it.",
+        mixinStandardHelpOptions = true)
+public final class LocalCommand
+        implements Callable<Integer>
+{
+    public static final int DEFAULT_S3_PORT = 9000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigMixin configMixin;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "Use this S3 or MinIO (with s3.access-key/s3.secret-key from the configuration) instead of the embedded store.")
+    URI s3Endpoint;
+
+    @Option(names = "--s3-port", paramLabel = "PORT", description = "Port of the embedded S3 store on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int s3Port = DEFAULT_S3_PORT;
+
+    @Option(names = "--no-demo", description = "Do not create the demo tables.")
+    boolean noDemo;
+
+    @Option(names = "--exit", description = "Set up, print the summary and exit instead of running until Ctrl-C (for scripts).")
+    boolean exitAfterSetup;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        PrintWriter out = spec.commandLine().getOut();
+        InletConfig config = configMixin.config();
+        Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath();
+        EmbeddedS3Server embedded = null;
+        S3Settings s3;
+        if (s3Endpoint != null) {
+            s3 = S3Settings.forEndpoint(s3Endpoint, config.get(CatalogOptions.S3_ACCESS_KEY), config.get(CatalogOptions.S3_SECRET_KEY));
+        }
+        else {
+            String accessKey = config.getOptional(CatalogOptions.S3_ACCESS_KEY).orElse(EmbeddedS3Server.DEFAULT_ACCESS_KEY);
+            String secretKey = config.getOptional(CatalogOptions.S3_SECRET_KEY).orElse(EmbeddedS3Server.DEFAULT_SECRET_KEY);
+            try {
+                embedded = EmbeddedS3Server.start(dataDir.resolve("s3"), s3Port, accessKey, secretKey);
+            }
+            catch (Exception e) {
+                if (hasCause(e, BindException.class)) {
+                    throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Port " + s3Port + " on 127.0.0.1 is in use; stop what uses it, or pass --s3-port 0 (any free port)", e);
+                }
+                throw e;
+            }
+            s3 = embedded.settings();
+        }
+        CatalogSettings settings = CatalogSettings.fromConfig(config).withS3(s3);
+        ShutdownSignal signal = ShutdownSignal.install();
+        EmbeddedS3Server s3Server = embedded;
+        boolean stopped = false;
+        try (InletCatalog catalog = new InletCatalog(settings)) {
+            createBuckets(s3, settings);
+            out.println("Inlet local is up.");
+            out.println("  data folder:      " + dataDir);
+            out.println("  S3 endpoint:      " + s3.endpoint().map(URI::toString).orElse("AWS") + (s3Server != null ? " (embedded, files under " + dataDir.resolve("s3") + ")" : ""));
+            out.println("  S3 credentials:   access key " + s3.accessKey().orElse("?") + ", secret key " + s3.secretKey().orElse("?"));
+            out.println("  catalog database: " + settings.database());
+            out.println("  Paimon warehouse: " + settings.paimonWarehouse());
+            out.println("  Iceberg warehouse:" + " " + settings.icebergWarehouse());
+            if (!noDemo) {
+                new LocalDemo(catalog, out).createTables();
+            }
+            out.println();
+            out.println("Try:  inlet table list   |   inlet table describe demo.orders_paimon");
+            out.flush();
+            if (exitAfterSetup) {
+                return ExitCodes.OK;
+            }
+            out.println("Running; press Ctrl-C to stop.");
+            out.flush();
+            String by = signal.await();
+            out.println("Stopping (" + by + ") ...");
+            out.flush();
+            stopped = true;
+            return ExitCodes.OK;
+        }
+        finally {
+            if (s3Server != null) {
+                s3Server.close();
+            }
+            if (stopped) {
+                out.println("Inlet local stopped.");
+                out.flush();
+            }
+        }
+    }
+
+    private static void createBuckets(S3Settings s3, CatalogSettings settings)
+    {
+        Set<String> buckets = new LinkedHashSet<>();
+        buckets.add(bucketOf(settings.paimonWarehouse()));
+        buckets.add(bucketOf(settings.icebergWarehouse()));
+        try (S3Client client = s3.newClient()) {
+            for (String bucket : buckets) {
+                try {
+                    client.headBucket(b -> b.bucket(bucket));
+                }
+                catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+                    client.createBucket(b -> b.bucket(bucket));
+                }
+                catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                    if (e.statusCode() != 404) {
+                        throw new InletException(InletErrorCode.LAKE_FAILURE, "Cannot check S3 bucket " + bucket + " at " + s3 + ": " + e.getMessage(), e);
+                    }
+                    client.createBucket(b -> b.bucket(bucket));
+                }
+            }
+        }
+    }
+
+    static String bucketOf(String warehouse)
+    {
+        URI uri = URI.create(warehouse);
+        if (uri.getHost() == null) {
+            throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Warehouse '" + warehouse + "' must look like s3://bucket/path");
+        }
+        return uri.getHost();
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type)
+    {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
