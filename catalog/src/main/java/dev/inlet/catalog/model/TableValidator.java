@@ -29,7 +29,7 @@ public final class TableValidator
 
     /** Options Inlet sets on the lake table itself; a user value would break bucket alignment. */
     static final Set<String> MANAGED_LAKE_OPTIONS = Set.of("bucket", "bucket-key", "primary-key", "partition", "merge-engine",
-            "sequence.field", "changelog-producer", "identifier-field-ids");
+            "sequence.field", "changelog-producer", "identifier-field-ids", "bucket-function.type");
 
     private static final Set<TypeRoot> NOT_A_KEY = EnumSet.of(TypeRoot.FLOAT, TypeRoot.DOUBLE);
     private static final Set<TypeRoot> NOT_A_BUCKET_KEY = EnumSet.of(TypeRoot.FLOAT, TypeRoot.DOUBLE, TypeRoot.BOOLEAN);

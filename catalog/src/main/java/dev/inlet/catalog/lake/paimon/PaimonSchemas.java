@@ -29,6 +29,7 @@ import java.util.Map;
 public final class PaimonSchemas
 {
     public static final String DEFAULT_FILE_FORMAT = "parquet";
+    static final String BUCKET_FUNCTION_TYPE = "bucket-function.type";
 
     private PaimonSchemas() {}
 
@@ -57,6 +58,8 @@ public final class PaimonSchemas
         else {
             options.put(CoreOptions.BUCKET.key(), Integer.toString(d.bucketCount()));
             options.put(CoreOptions.BUCKET_KEY.key(), String.join(",", d.effectiveBucketKey()));
+            // pinned: PaimonBucketFunction reproduces exactly this function in the hot store
+            options.put(BUCKET_FUNCTION_TYPE, "default");
         }
         options.put(LakeTableBridge.TABLE_ID_PROPERTY, Long.toString(table.tableId()));
         return options;
