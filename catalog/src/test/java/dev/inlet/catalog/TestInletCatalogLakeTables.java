@@ -106,7 +106,7 @@ class TestInletCatalogLakeTables
     private JdbcCatalog independentIcebergCatalog()
     {
         JdbcCatalog c = new JdbcCatalog();
-        c.initialize("check", IcebergLakeBridge.catalogProperties(settings.database(), settings.icebergWarehouse(), settings.s3()));
+        c.initialize(IcebergLakeBridge.CATALOG_NAME, IcebergLakeBridge.catalogProperties(settings.database(), settings.icebergWarehouse(), settings.s3()));
         return c;
     }
 
@@ -155,7 +155,8 @@ class TestInletCatalogLakeTables
             assertThat(lake.schema().identifierFieldNames()).containsExactlyInAnyOrder("order_id", "dt");
             assertThat(lake.spec().fields()).extracting(PartitionField::name, f -> f.transform().toString())
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("dt", "identity"), org.assertj.core.groups.Tuple.tuple("order_id_bucket", "bucket[4]"));
-            assertThat(lake.properties()).containsEntry("format-version", "2").containsEntry(LakeTableBridge.TABLE_ID_PROPERTY, Long.toString(table.tableId()));
+            assertThat(formatVersion(lake)).isEqualTo(2);
+            assertThat(lake.properties()).containsEntry(LakeTableBridge.TABLE_ID_PROPERTY, Long.toString(table.tableId()));
             assertThat(lake.location()).isEqualTo("s3://" + bucket + "/iceberg/shop/orders");
 
             // the table is usable on S3: append one row with Iceberg's generic writer and read it back
@@ -252,7 +253,7 @@ class TestInletCatalogLakeTables
         try (JdbcCatalog iceberg = independentIcebergCatalog()) {
             Table lake = iceberg.loadTable(IcebergLakeBridge.identifier(ORDERS));
             assertThat(lake.schema().findField("precise").type()).isEqualTo(Types.TimestampNanoType.withoutZone());
-            assertThat(lake.properties()).containsEntry("format-version", "3");
+            assertThat(formatVersion(lake)).isEqualTo(3);
         }
         catch (Exception e) {
             throw new AssertionError(e);
@@ -274,6 +275,11 @@ class TestInletCatalogLakeTables
                     .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.LAKE_TABLE_MISMATCH))
                     .hasMessageContaining("belongs to Inlet table id " + table.tableId() + ", not " + (table.tableId() + 1000));
         }
+    }
+
+    private static int formatVersion(Table table)
+    {
+        return ((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion();
     }
 
     private int objectCount(String prefix)

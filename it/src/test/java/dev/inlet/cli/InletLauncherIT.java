@@ -117,12 +117,13 @@ class InletLauncherIT
             // the lake files are in the embedded store's folder
             assertThat(data.resolve("s3/inlet-lake/paimon/demo.db/orders_paimon/schema/schema-0")).exists();
 
-            local.destroy(); // SIGTERM
+            // SIGTERM through the handle: Process.destroy() would also close our end of its stdout
+            local.toHandle().destroy();
             assertThat(local.waitFor(60, TimeUnit.SECONDS)).isTrue();
             reader.join(Duration.ofSeconds(10));
             List<String> rest = new ArrayList<>();
             lines.drainTo(rest);
-            assertThat(rest).contains("Inlet local stopped.");
+            assertThat(rest).as("output after SIGTERM, exit code %s", local.exitValue()).contains("Stopping (SIGTERM) ...", "Inlet local stopped.");
             assertThat(local.exitValue()).isZero();
         }
         finally {

@@ -12,6 +12,7 @@ import dev.inlet.catalog.model.MergeEngine;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TableValidator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -110,12 +111,14 @@ public final class TableCreateCommand
         if (hotRetention != null) {
             b.hotRetention(Durations.parse(hotRetention));
         }
+        // validate before creating the database, so that a bad definition changes nothing at all
+        TableDescriptor descriptor = TableValidator.validate(path, b.build());
         try (InletCatalog catalog = config.openCatalog()) {
             if (catalog.createDatabase(path.database(), true)) {
                 spec.commandLine().getOut().println("Created database " + path.database());
             }
             boolean existed = catalog.findTable(path).isPresent();
-            TableInfo table = catalog.createTable(path, b.build(), ifNotExists);
+            TableInfo table = catalog.createTable(path, descriptor, ifNotExists);
             var out = spec.commandLine().getOut();
             out.println((existed ? "Table exists: " : "Created table ") + table.path() + " (id " + table.tableId() + ")");
             catalog.lakeLocation(table).ifPresent(location -> out.println("Lake table (" + table.descriptor().lakeFormat().id() + "): " + location));

@@ -100,8 +100,12 @@ public final class EmbeddedS3Server
 
     @Override
     public void close()
-            throws Exception
     {
-        proxy.stop();
+        try {
+            proxy.stop();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Cannot stop the embedded S3 server at " + endpoint, e);
+        }
     }
 }

@@ -139,6 +139,9 @@ public record S3Settings(
     }
 
     /** A new client; the caller closes it. */
+    // The Apache 4 client is deprecated in favour of apache5-client, but Iceberg's S3FileIO
+    // builds its clients on it; one HTTP stack for both keeps the distribution smaller.
+    @SuppressWarnings("deprecation")
     public S3Client newClient()
     {
         var builder = S3Client.builder()

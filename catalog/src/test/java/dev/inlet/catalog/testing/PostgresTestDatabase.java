@@ -160,7 +160,9 @@ public final class PostgresTestDatabase
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-                return;
+                if (c.isValid(5)) {
+                    return;
+                }
             }
             catch (java.sql.SQLException e) {
                 if (Instant.now().isAfter(deadline)) {

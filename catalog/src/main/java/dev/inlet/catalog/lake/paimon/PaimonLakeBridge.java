@@ -103,8 +103,8 @@ public final class PaimonLakeBridge
         catch (Catalog.TableAlreadyExistException e) {
             checkSame(table, loadTable(path), schema);
         }
-        catch (Catalog.DatabaseNotExistException e) {
-            throw failure("create the Paimon table of " + path + " (its database vanished meanwhile)", e);
+        catch (Catalog.DatabaseNotExistException | Catalog.DatabaseAlreadyExistException e) {
+            throw failure("create the Paimon table of " + path + " (its database changed meanwhile)", e);
         }
         catch (RuntimeException e) {
             throw failure("create the Paimon table of " + path, e);
