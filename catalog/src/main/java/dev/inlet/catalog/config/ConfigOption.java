@@ -59,6 +59,10 @@ public record ConfigOption<T>(String key, Function<String, T> parser, Optional<T
     /** The default as it is written in a properties file; empty if there is none. */
     public String defaultText()
     {
-        return defaultValue.map(v -> v instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : v.toString()).orElse("");
+        return defaultValue.map(v -> switch (v) {
+            case Enum<?> e -> e.name().toLowerCase(java.util.Locale.ROOT);
+            case java.time.Duration d -> Durations.format(d);
+            default -> v.toString();
+        }).orElse("");
     }
 }

@@ -1,0 +1,249 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.protocol.RowRouter;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Appends rows to one table. Rows are routed to their partition and bucket (by the table's
+ * lake-aligned bucket function), collected per bucket into Arrow batches, and sent when a batch is
+ * full, when its first row has waited {@link WriterOptions#linger()}, or on {@link #flush()}. Each
+ * row's future completes with its offset once the server has made the batch durable.
+ *
+ * <p>Idempotent by default: the writer has a random id and numbers its batches per bucket, and a
+ * batch resent after a failed stream is stored once. Appends block while
+ * {@link WriterOptions#maxInFlightBytes()} are unacknowledged (backpressure).
+ *
+ * <p>Thread-safe: {@link #append} may be called from several threads; rows of one bucket keep the
+ * order in which the calls returned.
+ */
+public final class AppendWriter
+        implements AutoCloseable
+{
+    private final InletClient client;
+    private final TableHandle table;
+    private final WriterOptions options;
+    private final RowRouter router;
+    private final RowValidator validator;
+    private final long writerId;
+    private final AppendSender sender;
+    private final ScheduledExecutorService timer;
+    private final Map<BucketKey, Accumulator> open = new HashMap<>();
+    private final Map<BucketKey, Integer> sequences = new HashMap<>();
+    private boolean closed;
+
+    record BucketKey(String partition, int bucket) {}
+
+    AppendWriter(InletClient client, TableHandle table, WriterOptions options)
+    {
+        this.client = requireNonNull(client, "client is null");
+        this.table = requireNonNull(table, "table is null");
+        this.options = requireNonNull(options, "options is null");
+        this.router = new RowRouter(table.descriptor());
+        this.validator = new RowValidator(table.path(), table.descriptor());
+        this.writerId = options.idempotent() ? new SecureRandom().nextLong() & Long.MAX_VALUE : -1;
+        this.sender = new AppendSender(client, table, writerId, options);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "inlet-writer-linger-" + table.path());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public TableHandle table()
+    {
+        return table;
+    }
+
+    /** The writer's id for idempotent appends, or -1. */
+    public long writerId()
+    {
+        return writerId;
+    }
+
+    /**
+     * Buffers a row: the values of every column in table order, each of its column type's Java
+     * class. Returns once the row is buffered; the future completes when it is durable.
+     *
+     * @throws InletException {@code INVALID_ROW} naming the table, column and value of a bad row,
+     *     which is not buffered
+     */
+    public CompletableFuture<AppendResult> append(Object[] row)
+    {
+        Object[] checked = validator.check(row);
+        String partition = router.partition(checked);
+        CompletableFuture<AppendResult> future;
+        Accumulator full = null;
+        synchronized (this) {
+            checkOpen();
+            BucketKey key = new BucketKey(partition, router.hasBucketKey() ? router.bucket(checked) : stickyBucket(partition));
+            Accumulator acc = open.computeIfAbsent(key, this::newAccumulator);
+            future = acc.add(checked);
+            if (acc.rows() >= options.batchRows() || acc.bytes() >= options.batchBytes()) {
+                open.remove(key);
+                full = acc;
+            }
+        }
+        if (full != null) {
+            seal(full);
+        }
+        return future;
+    }
+
+    /** A log table without bucket key keeps filling one bucket per partition until its batch is sealed (sticky). */
+    private int stickyBucket(String partition)
+    {
+        for (BucketKey key : open.keySet()) {
+            if (key.partition().equals(partition)) {
+                return key.bucket();
+            }
+        }
+        return router.nextFreeBucket();
+    }
+
+    private Accumulator newAccumulator(BucketKey key)
+    {
+        Accumulator acc = new Accumulator(key, VectorSchemaRoot.create(table.arrowSchema(), client.allocator()));
+        ScheduledFuture<?> timeout = timer.schedule(() -> sealIfStillOpen(acc), options.linger().toNanos(), TimeUnit.NANOSECONDS);
+        acc.lingerTimer = timeout;
+        return acc;
+    }
+
+    private void sealIfStillOpen(Accumulator acc)
+    {
+        synchronized (this) {
+            if (open.get(acc.key) != acc) {
+                return;
+            }
+            open.remove(acc.key);
+        }
+        seal(acc);
+    }
+
+    private void seal(Accumulator acc)
+    {
+        acc.lingerTimer.cancel(false);
+        int sequence;
+        synchronized (this) {
+            sequence = writerId < 0 ? -1 : sequences.merge(acc.key, 1, Integer::sum) - 1;
+        }
+        ArrowRecordBatch batch = acc.seal();
+        sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.futures));
+    }
+
+    /** Sends every buffered row and waits until all sent rows are durable (or failed). */
+    public void flush()
+    {
+        List<Accumulator> toSeal;
+        synchronized (this) {
+            checkOpen();
+            toSeal = new ArrayList<>(open.values());
+            open.clear();
+        }
+        toSeal.forEach(this::seal);
+        sender.awaitAllAcknowledged();
+    }
+
+    private void checkOpen()
+    {
+        if (closed) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The writer of " + table.path() + " is closed");
+        }
+    }
+
+    /** Flushes, then closes the stream. */
+    @Override
+    public void close()
+    {
+        try {
+            flush();
+        }
+        finally {
+            synchronized (this) {
+                closed = true;
+            }
+            timer.shutdownNow();
+            sender.close();
+        }
+    }
+
+    /** One bucket's rows being collected. */
+    private final class Accumulator
+    {
+        final BucketKey key;
+        final VectorSchemaRoot root;
+        final List<CompletableFuture<AppendResult>> futures = new ArrayList<>();
+        ScheduledFuture<?> lingerTimer;
+        private long bytes;
+
+        Accumulator(BucketKey key, VectorSchemaRoot root)
+        {
+            this.key = key;
+            this.root = root;
+        }
+
+        CompletableFuture<AppendResult> add(Object[] row)
+        {
+            int index = futures.size();
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int i = 0; i < row.length; i++) {
+                ArrowValues.set(vectors.get(i), index, row[i]);
+                bytes += estimate(row[i]);
+            }
+            root.setRowCount(index + 1);
+            CompletableFuture<AppendResult> future = new CompletableFuture<>();
+            futures.add(future);
+            return future;
+        }
+
+        private static long estimate(Object value)
+        {
+            return switch (value) {
+                case null -> 1;
+                case String s -> s.length() + 4;
+                case byte[] b -> b.length + 4;
+                case java.math.BigDecimal d -> 16;
+                default -> 8;
+            };
+        }
+
+        int rows()
+        {
+            return futures.size();
+        }
+
+        long bytes()
+        {
+            return bytes;
+        }
+
+        ArrowRecordBatch seal()
+        {
+            try (root) {
+                root.setRowCount(futures.size());
+                return new VectorUnloader(root).getRecordBatch();
+            }
+        }
+    }
+}

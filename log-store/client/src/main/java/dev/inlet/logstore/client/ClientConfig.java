@@ -1,0 +1,42 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a client reaches the hot store.
+ *
+ * @param endpoint {@code grpc://host:port} (or {@code grpc+tls://host:port})
+ * @param token bearer token, when the server requires one
+ * @param requestTimeout deadline of one request (an append ack, a fetch, an action)
+ */
+public record ClientConfig(URI endpoint, Optional<String> token, Duration requestTimeout)
+{
+    public static final int DEFAULT_PORT = 9123;
+
+    public ClientConfig
+    {
+        Objects.requireNonNull(endpoint, "endpoint is null");
+        Objects.requireNonNull(token, "token is null");
+        Objects.requireNonNull(requestTimeout, "requestTimeout is null");
+        String scheme = endpoint.getScheme();
+        if (!"grpc".equals(scheme) && !"grpc+tcp".equals(scheme) && !"grpc+tls".equals(scheme)) {
+            throw new IllegalArgumentException("hot-store endpoint '" + endpoint + "' must be grpc://host:port or grpc+tls://host:port");
+        }
+    }
+
+    public static ClientConfig of(URI endpoint)
+    {
+        return new ClientConfig(endpoint, Optional.empty(), Duration.ofSeconds(60));
+    }
+
+    public ClientConfig withToken(String newToken)
+    {
+        return new ClientConfig(endpoint, Optional.ofNullable(newToken), requestTimeout);
+    }
+}

@@ -1,0 +1,34 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.catalog.config.ConfigOption;
+import dev.inlet.catalog.config.ConfigOptionProvider;
+import dev.inlet.catalog.config.InletConfig;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** The configuration keys every client of the hot store reads (the CLI, tiering, Trino), and the server too. */
+public final class ClientOptions
+        implements ConfigOptionProvider
+{
+    public static final ConfigOption<String> ENDPOINT = ConfigOption.string("server.endpoint", "grpc://127.0.0.1:9123",
+            "How clients (the CLI, tiering, Trino) reach the hot store: grpc://host:port, or grpc+tls://host:port with TLS.");
+    public static final ConfigOption<String> AUTH_TOKEN = ConfigOption.string("server.auth.token", null,
+            "Bearer token every request must carry (Authorization: Bearer <token>); empty turns authentication off. The server checks it and clients send it. Write ${env:NAME} to keep it out of the file.");
+
+    @Override
+    public List<ConfigOption<?>> options()
+    {
+        return List.of(ENDPOINT, AUTH_TOKEN);
+    }
+
+    /** The client configuration these keys describe. */
+    public static ClientConfig clientConfig(InletConfig config)
+    {
+        return new ClientConfig(URI.create(config.get(ENDPOINT)), config.getOptional(AUTH_TOKEN), Duration.ofSeconds(60));
+    }
+}

@@ -1,0 +1,175 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.store.DescriptorCodec;
+import dev.inlet.logstore.protocol.Actions;
+import dev.inlet.logstore.protocol.FlightErrors;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The hot store's client: appends ({@link #newWriter}), reads ({@link #newScanner}) and admin
+ * calls, over Arrow Flight. One client holds one connection and may be shared by many threads;
+ * writers and scanners are single-threaded objects created from it.
+ *
+ * <pre>{@code
+ * try (InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:9123")));
+ *         AppendWriter writer = client.newWriter("shop.orders", WriterOptions.defaults())) {
+ *     writer.append(new Object[] {1L, "u1", new BigDecimal("12.50"), LocalDateTime.now()});
+ *     writer.flush();
+ * }
+ * }</pre>
+ */
+public final class InletClient
+        implements AutoCloseable
+{
+    private final ClientConfig config;
+    private final BufferAllocator allocator;
+    private final FlightClient flight;
+
+    private InletClient(ClientConfig config, BufferAllocator allocator, FlightClient flight)
+    {
+        this.config = config;
+        this.allocator = allocator;
+        this.flight = flight;
+    }
+
+    public static InletClient connect(ClientConfig config)
+    {
+        requireNonNull(config, "config is null");
+        BufferAllocator allocator = new RootAllocator();
+        try {
+            Location location = new Location(config.endpoint());
+            FlightClient flight = FlightClient.builder(allocator, location).build();
+            return new InletClient(config, allocator, flight);
+        }
+        catch (RuntimeException e) {
+            allocator.close();
+            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Cannot connect to the hot store at " + config.endpoint() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ClientConfig config()
+    {
+        return config;
+    }
+
+    FlightClient flight()
+    {
+        return flight;
+    }
+
+    BufferAllocator allocator()
+    {
+        return allocator;
+    }
+
+    /** Options every call carries: the bearer token and the deadline. */
+    CallOption[] callOptions()
+    {
+        List<CallOption> options = new ArrayList<>();
+        options.add(CallOptions.timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        config.token().ifPresent(t -> options.add(new CredentialCallOption(new BearerCredentialWriter(t))));
+        return options.toArray(CallOption[]::new);
+    }
+
+    /** Options of a long-lived stream: the bearer token, no deadline. */
+    CallOption[] streamCallOptions()
+    {
+        return config.token().map(t -> new CallOption[] {new CredentialCallOption(new BearerCredentialWriter(t))}).orElse(new CallOption[0]);
+    }
+
+    /** The table as the server serves it. */
+    public TableHandle describeTable(String table)
+    {
+        TablePath path = TablePath.parse(table);
+        Actions.TableResult result = action(Actions.DESCRIBE_TABLE, new Actions.TableRequest(1, path.toString()), Actions.TableResult.class);
+        return new TableHandle(path, result.tableId(), result.schemaId(), DescriptorCodec.decode(result.descriptor()));
+    }
+
+    /** A writer appending to {@code table}; the caller closes it. */
+    public AppendWriter newWriter(String table, WriterOptions options)
+    {
+        return new AppendWriter(this, describeTable(table), options);
+    }
+
+    /** A scanner of {@code table}'s buckets; the caller closes it. */
+    public LogScanner newScanner(String table, ScanOptions options)
+    {
+        return new LogScanner(this, describeTable(table), options);
+    }
+
+    /** One offset per bucket of a partition ("" if unpartitioned), by {@code spec}. */
+    public List<Actions.BucketOffset> offsets(String table, String partition, Actions.OffsetSpec spec, long timestamp)
+    {
+        Actions.OffsetsResult result = action(Actions.OFFSETS, new Actions.OffsetsRequest(1, TablePath.parse(table).toString(), partition, null, spec, timestamp),
+                Actions.OffsetsResult.class);
+        return result.offsets();
+    }
+
+    public List<Actions.PartitionInfo> partitions(String table)
+    {
+        return action(Actions.LIST_PARTITIONS, new Actions.TableRequest(1, TablePath.parse(table).toString()), Actions.PartitionsResult.class).partitions();
+    }
+
+    public void dropPartition(String table, String partition)
+    {
+        action(Actions.DROP_PARTITION, new Actions.PartitionRequest(1, TablePath.parse(table).toString(), partition), null);
+    }
+
+    <T> T action(String type, Object request, Class<T> resultType)
+    {
+        try {
+            Iterator<Result> results = flight.doAction(new Action(type, dev.inlet.logstore.protocol.ProtocolJson.write(request)), callOptions());
+            T value = null;
+            while (results.hasNext()) {
+                byte[] body = results.next().getBody();
+                if (resultType != null && value == null) {
+                    value = dev.inlet.logstore.protocol.ProtocolJson.read(body, resultType, type + " result");
+                }
+            }
+            if (resultType != null && value == null) {
+                throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The hot store answered action " + type + " with no result");
+            }
+            return value;
+        }
+        catch (FlightRuntimeException e) {
+            throw FlightErrors.fromFlight(e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            flight.close();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            allocator.close();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.Column;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TypeRoot;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Checks a row before it is buffered, so that a bad row is refused on its own (with the table,
+ * column and value named) and never reaches a batch. Rows are arrays of every column's value in
+ * table order, each of the column type's Java class.
+ */
+final class RowValidator
+{
+    private final TablePath path;
+    private final List<Column> columns;
+
+    RowValidator(TablePath path, TableDescriptor table)
+    {
+        this.path = requireNonNull(path, "path is null");
+        this.columns = table.columns();
+    }
+
+    /** @return the row with decimals brought to their column's scale */
+    Object[] check(Object[] row)
+    {
+        if (row == null || row.length != columns.size()) {
+            throw invalid("a row needs " + columns.size() + " values (" + columns.stream().map(Column::name).toList() + "), got "
+                    + (row == null ? "null" : Integer.toString(row.length)));
+        }
+        Object[] checked = row.clone();
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            Object value = row[i];
+            if (value == null) {
+                if (!c.nullable()) {
+                    throw invalid("column '" + c.name() + "' is NOT NULL but the row has null");
+                }
+                continue;
+            }
+            TypeRoot root = c.type().root();
+            if (!root.javaClass().isInstance(value)) {
+                throw invalid("column '" + c.name() + "' of type " + c.type() + " takes " + root.javaClass().getSimpleName() + " values, got "
+                        + value.getClass().getSimpleName() + " '" + value + "'");
+            }
+            if (root == TypeRoot.DECIMAL) {
+                BigDecimal d = (BigDecimal) value;
+                BigDecimal scaled;
+                try {
+                    scaled = d.setScale(c.type().scale(), RoundingMode.UNNECESSARY);
+                }
+                catch (ArithmeticException e) {
+                    throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + " without rounding");
+                }
+                if (scaled.precision() > c.type().precision()) {
+                    throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + ": too many digits");
+                }
+                checked[i] = scaled;
+            }
+        }
+        return checked;
+    }
+
+    private InletException invalid(String problem)
+    {
+        return new InletException(InletErrorCode.INVALID_ROW, "Invalid row for table " + path + ": " + problem);
+    }
+}
