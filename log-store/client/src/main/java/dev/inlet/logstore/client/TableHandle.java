@@ -29,6 +29,6 @@ public record TableHandle(TablePath path, long tableId, int schemaId, TableDescr
     /** The Arrow schema of the table's rows. */
     public Schema arrowSchema()
     {
-        return ArrowSchemas.toArrow(descriptor);
+        return ArrowSchemas.toArrowSchema(descriptor);
     }
 }

@@ -26,7 +26,7 @@ public final class ServerOptions
     public static final ConfigOption<String> TLS_KEY_FILE = ConfigOption.string("server.tls.key-file", null,
             "PEM private key (PKCS#8) of the Flight endpoint.");
     public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("server.metrics.port", 9124,
-            "Port of the Prometheus metrics endpoint (http://<host>:<port>/metrics); 0 turns it off.");
+            "Port of the Prometheus metrics endpoint (http://<host>:<port>/metrics); 0 turns it off, -1 picks a free port.");
 
     public static final ConfigOption<Long> SEGMENT_BYTES = bytes("log.segment.bytes", 256L << 20,
             "A bucket's active segment file is closed and a new one started at this size.");

@@ -1,0 +1,207 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.server;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.arrow.ArrowIpc;
+import dev.inlet.logstore.arrow.ArrowSchemas;
+import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.protocol.AppendAck;
+import dev.inlet.logstore.protocol.AppendCommand;
+import dev.inlet.logstore.protocol.BatchRoute;
+import dev.inlet.logstore.protocol.FlightErrors;
+import dev.inlet.logstore.protocol.RowRouter;
+import org.apache.arrow.flight.FlightProducer.StreamListener;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One {@code DoPut} stream: checks each batch (schema, partition and bucket of every row, size),
+ * appends it to its bucket, and acknowledges it once durable. Checks come before the append, so
+ * a refused batch writes nothing; the stream then ends with the error, after the acks of the
+ * batches before it.
+ *
+ * <p>Appends are not waited for one by one: the next batch is read while earlier ones wait for
+ * their group-commit fsync, and an ack thread sends the acks in arrival order as they complete.
+ */
+final class AppendHandler
+{
+    private final HotStore store;
+    private final BufferAllocator allocator;
+    private final ServerMetrics metrics;
+    private final long maxBatchBytes;
+
+    AppendHandler(HotStore store, BufferAllocator allocator, ServerMetrics metrics, long maxBatchBytes)
+    {
+        this.store = store;
+        this.allocator = allocator;
+        this.metrics = metrics;
+        this.maxBatchBytes = maxBatchBytes;
+    }
+
+    private record Pending(BatchRoute route, long startNanos, CompletableFuture<AppendOutcome> outcome) {}
+
+    private static final Pending END = new Pending(null, 0, null);
+
+    void run(AppendCommand command, FlightStream stream, StreamListener<PutResult> acks)
+    {
+        HotTable table = store.table(command.table());
+        BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+        CompletableFuture<Throwable> ackFailure = new CompletableFuture<>();
+        Thread ackThread = Thread.ofVirtual().name("inlet-acks-" + table.path()).start(() -> sendAcks(pending, acks, ackFailure));
+        InletException refused = null;
+        try {
+            while (stream.next()) {
+                VectorSchemaRoot root = stream.getRoot();
+                ArrowBuf metadata = stream.getLatestMetadata();
+                BatchRoute route = route(table, metadata);
+                long start = System.nanoTime();
+                table = checkSchema(table, root);
+                checkRows(table, root, route);
+                ByteBuffer payload = ArrowIpc.serialize(root);
+                if (payload.remaining() > maxBatchBytes) {
+                    throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "Batch for " + table.path() + " bucket " + route.bucket() + " has " + payload.remaining()
+                            + " bytes; the most log.max-batch.bytes allows is " + maxBatchBytes);
+                }
+                HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
+                CompletableFuture<AppendOutcome> outcome = bucket.append(payload, root.getRowCount(), table.info().schemaId(), command.writerId(), route.sequence());
+                metrics.bytesIn.labelValues(table.path().toString()).inc(payload.remaining());
+                metrics.recordsIn.labelValues(table.path().toString()).inc(root.getRowCount());
+                pending.add(new Pending(route, start, outcome));
+            }
+        }
+        catch (InletException e) {
+            refused = e;
+        }
+        finally {
+            pending.add(END);
+        }
+        try {
+            ackThread.join();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable failure = ackFailure.getNow(null);
+        if (failure != null) {
+            acks.onError(failure instanceof InletException i ? FlightErrors.toFlight(i) : failure);
+        }
+        else if (refused != null) {
+            metrics.errors.labelValues(refused.errorCode().name()).inc();
+            acks.onError(FlightErrors.toFlight(refused));
+        }
+        else {
+            acks.onCompleted();
+        }
+    }
+
+    private void sendAcks(BlockingQueue<Pending> pending, StreamListener<PutResult> acks, CompletableFuture<Throwable> failure)
+    {
+        try {
+            while (true) {
+                Pending p = pending.take();
+                if (p == END) {
+                    return;
+                }
+                if (failure.isDone()) {
+                    continue; // drain: the stream already failed, later outcomes are not acknowledged
+                }
+                try {
+                    AppendOutcome outcome = p.outcome().join();
+                    AppendAck ack = new AppendAck(AppendAck.VERSION, p.route().partition(), p.route().bucket(), p.route().sequence(), outcome.baseOffset(),
+                            outcome.lastOffset(), outcome.duplicate());
+                    byte[] bytes = ack.toBytes();
+                    ArrowBuf buf = allocator.buffer(bytes.length);
+                    buf.setBytes(0, bytes);
+                    acks.onNext(PutResult.metadata(buf));
+                    metrics.requestSeconds.labelValues("append").observe((System.nanoTime() - p.startNanos()) / 1e9);
+                }
+                catch (java.util.concurrent.CompletionException e) {
+                    failure.complete(e.getCause());
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static BatchRoute route(HotTable table, ArrowBuf metadata)
+    {
+        if (metadata == null) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "A batch for " + table.path() + " has no app_metadata; each batch must name its partition, bucket and sequence");
+        }
+        byte[] bytes = new byte[(int) metadata.readableBytes()];
+        metadata.getBytes(0, bytes);
+        return BatchRoute.fromBytes(bytes);
+    }
+
+    /** Checks the batch's schema; a mismatch may mean the table gained a column since it was opened. */
+    private HotTable checkSchema(HotTable table, VectorSchemaRoot root)
+    {
+        try {
+            ArrowSchemas.checkCompatible(table.path(), table.descriptor(), root.getSchema());
+            return table;
+        }
+        catch (InletException e) {
+            HotTable refreshed = store.refresh(table);
+            ArrowSchemas.checkCompatible(refreshed.path(), refreshed.descriptor(), root.getSchema());
+            return refreshed;
+        }
+    }
+
+    /** Every row must belong to the named partition and bucket, and NOT NULL columns must hold values. */
+    private static void checkRows(HotTable table, VectorSchemaRoot root, BatchRoute route)
+    {
+        RowRouter router = table.router();
+        List<FieldVector> vectors = root.getFieldVectors();
+        var columns = table.descriptor().columns();
+        for (int c = 0; c < columns.size(); c++) {
+            if (!columns.get(c).nullable() && vectors.get(c).getNullCount() > 0) {
+                throw new InletException(InletErrorCode.INVALID_ROW, "Batch for " + table.path() + " has nulls in NOT NULL column '" + columns.get(c).name() + "'");
+            }
+        }
+        int[] partitionColumns = router.partitionColumns();
+        int[] bucketColumns = router.bucketColumns();
+        if (partitionColumns.length == 0 && !router.hasBucketKey()) {
+            if (!route.partition().isEmpty()) {
+                throw new InletException(InletErrorCode.WRONG_PARTITION, "Table " + table.path() + " is not partitioned, but a batch names partition '" + route.partition() + "'");
+            }
+            if (route.bucket() >= table.descriptor().bucketCount()) {
+                throw new InletException(InletErrorCode.WRONG_BUCKET, "Table " + table.path() + " has buckets 0 to " + (table.descriptor().bucketCount() - 1) + "; a batch names bucket " + route.bucket());
+            }
+            return;
+        }
+        Object[] row = new Object[columns.size()];
+        for (int r = 0; r < root.getRowCount(); r++) {
+            for (int c : partitionColumns) {
+                row[c] = ArrowValues.get(vectors.get(c), r);
+            }
+            for (int c : bucketColumns) {
+                row[c] = ArrowValues.get(vectors.get(c), r);
+            }
+            String partition = router.partition(row);
+            if (!partition.equals(route.partition())) {
+                throw new InletException(InletErrorCode.WRONG_PARTITION, "Batch for " + table.path() + " names partition '" + route.partition() + "' but row " + r + " belongs to '" + partition + "'");
+            }
+            if (router.hasBucketKey()) {
+                int bucket = router.bucket(row);
+                if (bucket != route.bucket()) {
+                    throw new InletException(InletErrorCode.WRONG_BUCKET, "Batch for " + table.path() + " names bucket " + route.bucket() + " but row " + r + " belongs to bucket " + bucket);
+                }
+            }
+        }
+    }
+}

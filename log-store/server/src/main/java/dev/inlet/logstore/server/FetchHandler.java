@@ -1,0 +1,174 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.server;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.logstore.arrow.ArrowIpc;
+import dev.inlet.logstore.arrow.ArrowSchemas;
+import dev.inlet.logstore.arrow.IpcProjection;
+import dev.inlet.logstore.protocol.BatchMetadata;
+import dev.inlet.logstore.protocol.FetchTicket;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One {@code DoGet}: streams a bucket from the ticket's offset. With a column list, each stored
+ * batch is pruned at the IPC level ({@link IpcProjection}: only the selected columns' buffers are
+ * copied, no row is decoded) and loaded into Arrow vectors without copying. Batches written
+ * before a column was added get an all-null vector for it. The first batch is cut to start exactly
+ * at the requested offset, the last to end before {@code endOffset}.
+ */
+final class FetchHandler
+{
+    private final HotStore store;
+    private final BufferAllocator allocator;
+    private final ServerMetrics metrics;
+
+    FetchHandler(HotStore store, BufferAllocator allocator, ServerMetrics metrics)
+    {
+        this.store = store;
+        this.allocator = allocator;
+        this.metrics = metrics;
+    }
+
+    void stream(FetchTicket ticket, ServerStreamListener listener)
+    {
+        HotTable table = store.table(ticket.table());
+        HotBucket bucket = table.partition(ticket.partition(), ticket.partition().isEmpty()).bucket(table.path(), ticket.bucket());
+        TableDescriptor current = table.descriptor();
+        if (ticket.columns() != null) {
+            for (String c : ticket.columns()) {
+                if (current.column(c).isEmpty()) {
+                    throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Table " + table.path() + " has no column '" + c + "'; columns are " + current.columnNames());
+                }
+            }
+        }
+        // always in table order, which is what pruning at the IPC level keeps
+        List<String> columns = ticket.columns() == null ? current.columnNames() : current.columnNames().stream().filter(ticket.columns()::contains).toList();
+        Schema outSchema = new Schema(columns.stream().map(c -> ArrowSchemas.toArrowField(current.column(c).orElseThrow())).toList());
+
+        long end = bucket.endOffset();
+        if (ticket.offset() < bucket.earliestOffset() || ticket.offset() > end) {
+            throw new InletException(InletErrorCode.OFFSET_OUT_OF_RANGE, "Offset " + ticket.offset() + " of table " + table.path() + " bucket " + ticket.bucket()
+                    + (ticket.partition().isEmpty() ? "" : " partition " + ticket.partition()) + " is out of range: earliest is " + bucket.earliestOffset() + ", latest is " + end);
+        }
+        if (ticket.offset() == end && ticket.waitMs() > 0) {
+            bucket.awaitData(ticket.offset(), ticket.waitMs());
+        }
+        long stopAt = ticket.endOffset() == FetchTicket.NO_END ? bucket.endOffset() : Math.min(ticket.endOffset(), bucket.endOffset());
+        List<StoredBatch> batches = ticket.offset() < stopAt ? bucket.read(ticket.offset(), stopAt, ticket.maxBytes()) : List.of();
+
+        try (VectorSchemaRoot out = VectorSchemaRoot.create(outSchema, allocator)) {
+            listener.start(out);
+            String tableName = table.path().toString();
+            if (batches.isEmpty()) {
+                putMetadata(listener, new BatchMetadata(BatchMetadata.VERSION, ticket.offset(), 0, 0, bucket.endOffset()));
+            }
+            for (StoredBatch batch : batches) {
+                if (listener.isCancelled()) {
+                    return;
+                }
+                long from = Math.max(batch.baseOffset(), ticket.offset());
+                long to = Math.min(batch.endOffset(), stopAt);
+                if (from >= to) {
+                    continue;
+                }
+                try (VectorSchemaRoot rows = load(table, batch, columns)) {
+                    int skip = (int) (from - batch.baseOffset());
+                    int count = (int) (to - from);
+                    if (skip == 0 && count == rows.getRowCount()) {
+                        moveInto(rows, out);
+                    }
+                    else {
+                        try (VectorSchemaRoot slice = rows.slice(skip, count)) {
+                            moveInto(slice, out);
+                        }
+                    }
+                    metrics.recordsOut.labelValues(tableName).inc(count);
+                    metrics.bytesOut.labelValues(tableName).inc(batch.payload().remaining());
+                    putNext(listener, new BatchMetadata(BatchMetadata.VERSION, from, count, batch.commitTimestamp(), bucket.endOffset()));
+                }
+            }
+            listener.completed();
+        }
+    }
+
+    /** The stored batch as vectors of exactly {@code columns}; only their buffers are read. */
+    private VectorSchemaRoot load(HotTable table, StoredBatch batch, List<String> columns)
+    {
+        Schema batchSchema = table.arrowSchema(batch.schemaId());
+        List<String> batchColumns = batchSchema.getFields().stream().map(Field::getName).toList();
+        int[] selected = columns.stream().mapToInt(batchColumns::indexOf).filter(i -> i >= 0).toArray();
+        ByteBuffer payload = batch.payload().duplicate();
+        VectorSchemaRoot loaded;
+        if (selected.length == batchColumns.size()) {
+            loaded = ArrowIpc.load(batchSchema, payload, allocator);
+        }
+        else {
+            IpcProjection projection = table.projection(batch.schemaId(), selected);
+            loaded = ArrowIpc.load(projection.projectedSchema(), projection.project(payload), allocator);
+        }
+        if (loaded.getFieldVectors().size() == columns.size()) {
+            return loaded;
+        }
+        // columns added after this batch was written: all null
+        List<FieldVector> vectors = new ArrayList<>();
+        TableDescriptor current = table.descriptor();
+        for (String c : columns) {
+            FieldVector present = loaded.getVector(c);
+            if (present != null) {
+                vectors.add(present);
+            }
+            else {
+                FieldVector missing = ArrowSchemas.toArrowField(current.column(c).orElseThrow()).createVector(allocator);
+                missing.allocateNew();
+                missing.setValueCount(loaded.getRowCount());
+                vectors.add(missing);
+            }
+        }
+        VectorSchemaRoot widened = new VectorSchemaRoot(vectors);
+        widened.setRowCount(loaded.getRowCount());
+        return widened;
+    }
+
+    /** Hands the rows' buffers to the stream's root without copying them. */
+    private static void moveInto(VectorSchemaRoot rows, VectorSchemaRoot out)
+    {
+        try (ArrowRecordBatch recordBatch = new VectorUnloader(rows).getRecordBatch()) {
+            new VectorLoader(out).load(recordBatch);
+        }
+    }
+
+    private void putNext(ServerStreamListener listener, BatchMetadata metadata)
+    {
+        listener.putNext(buffer(metadata));
+    }
+
+    private void putMetadata(ServerStreamListener listener, BatchMetadata metadata)
+    {
+        listener.putMetadata(buffer(metadata));
+    }
+
+    private ArrowBuf buffer(BatchMetadata metadata)
+    {
+        byte[] bytes = metadata.toBytes();
+        ArrowBuf buf = allocator.buffer(bytes.length);
+        buf.setBytes(0, bytes);
+        return buf;
+    }
+}

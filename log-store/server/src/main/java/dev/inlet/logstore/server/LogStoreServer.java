@@ -1,0 +1,151 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.server;
+
+import dev.inlet.catalog.CatalogSettings;
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.config.CatalogOptions;
+import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.logstore.client.ClientOptions;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The hot-store server: the Arrow Flight endpoint over the tables' bucket logs, group commit,
+ * retention and metrics. {@link #close()} stops accepting calls, lets in-flight appends finish
+ * and be fsynced, and closes every log (which marks a clean shutdown).
+ */
+public final class LogStoreServer
+        implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LogStoreServer.class);
+
+    private final BufferAllocator allocator;
+    private final InletCatalog catalog;
+    private final StorageRuntime storage;
+    private final HotStore store;
+    private final ServerMetrics metrics;
+    private final FlightServer flight;
+    private final Location location;
+    private final int metricsPort;
+    private final RetentionService retention;
+
+    private LogStoreServer(BufferAllocator allocator, InletCatalog catalog, StorageRuntime storage, HotStore store, ServerMetrics metrics, FlightServer flight,
+            Location location, int metricsPort, RetentionService retention)
+    {
+        this.allocator = allocator;
+        this.catalog = catalog;
+        this.storage = storage;
+        this.store = store;
+        this.metrics = metrics;
+        this.flight = flight;
+        this.location = location;
+        this.metricsPort = metricsPort;
+        this.retention = retention;
+    }
+
+    /** Starts a server from the configuration (catalog, data folder, server and log keys). */
+    public static LogStoreServer start(InletConfig config)
+            throws IOException
+    {
+        requireNonNull(config, "config is null");
+        CatalogSettings settings = CatalogSettings.fromConfig(config);
+        Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath().resolve("hot");
+        BufferAllocator allocator = new RootAllocator();
+        InletCatalog catalog = new InletCatalog(settings);
+        ServerMetrics metrics = new ServerMetrics();
+        StorageRuntime storage = StorageRuntime.fromConfig(config, metrics);
+        HotStore store = new HotStore(catalog, dataDir, storage::openBucket);
+        String host = config.get(ServerOptions.HOST);
+        int port = config.get(ServerOptions.PORT);
+        Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
+        Optional<String> key = config.getOptional(ServerOptions.TLS_KEY_FILE);
+        Location bind = cert.isPresent() ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port);
+        FlightServer.Builder builder = FlightServer.builder(allocator, bind,
+                new InletFlightProducer(store, allocator, metrics, Location.reuseConnection(), config.get(ServerOptions.MAX_BATCH_BYTES)));
+        if (cert.isPresent() != key.isPresent()) {
+            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
+                    "TLS needs both server.tls.cert-file and server.tls.key-file");
+        }
+        if (cert.isPresent()) {
+            builder.useTls(new File(cert.get()), new File(key.get()));
+        }
+        config.getOptional(ClientOptions.AUTH_TOKEN).ifPresent(token -> builder.headerAuthenticator(new BearerTokenAuthenticator(token)));
+        FlightServer flight = builder.build();
+        try {
+            flight.start();
+        }
+        catch (IOException e) {
+            allocator.close();
+            throw new IOException("Cannot start the hot store on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        Location location = cert.isPresent() ? Location.forGrpcTls(host, flight.getPort()) : Location.forGrpcInsecure(host, flight.getPort());
+        int metricsPort = config.get(ServerOptions.METRICS_PORT);
+        if (metricsPort != 0) {
+            metricsPort = metrics.serve(host, Math.max(metricsPort, 0));
+        }
+        RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES));
+        LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {})", location.getUri(), dataDir, storage.flushPolicyName(),
+                config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off");
+        return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention);
+    }
+
+    public Location location()
+    {
+        return location;
+    }
+
+    public int port()
+    {
+        return flight.getPort();
+    }
+
+    public int metricsPort()
+    {
+        return metricsPort;
+    }
+
+    /** Runs retention over every open table once (the service also runs it periodically). */
+    public void runRetention()
+    {
+        retention.runOnce();
+    }
+
+    @Override
+    public void close()
+    {
+        LOG.info("Hot store stopping");
+        retention.close();
+        try {
+            flight.shutdown();
+            flight.awaitTermination();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+        storage.close();
+        metrics.close();
+        catalog.close();
+        try {
+            flight.close();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        allocator.close();
+        LOG.info("Hot store stopped");
+    }
+}

@@ -1,0 +1,79 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.server;
+
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TieredOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Deletes old hot data on a schedule: whole closed segments past the table's hot retention or
+ * beyond {@code log.retention.bytes}, but for a table with a lake format never an offset the lake
+ * does not hold yet (the tiered offset recorded in the catalog). A bucket the catalog has no
+ * tiered offset for keeps everything.
+ */
+final class RetentionService
+        implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionService.class);
+
+    private final HotStore store;
+    private final InletCatalog catalog;
+    private final long retentionBytes;
+    private final ScheduledExecutorService executor;
+
+    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes)
+    {
+        this.store = store;
+        this.catalog = catalog;
+        this.retentionBytes = retentionBytes;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("inlet-retention").unstarted(r));
+        executor.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runSafely()
+    {
+        try {
+            runOnce();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Retention run failed: {}", e.toString());
+        }
+    }
+
+    synchronized void runOnce()
+    {
+        long now = System.currentTimeMillis();
+        for (HotTable table : store.openTables()) {
+            boolean lake = table.descriptor().lakeFormat() != LakeFormat.NONE;
+            List<TieredOffset> tiered = lake ? catalog.store().tieredOffsets(table.info().tableId()) : List.of();
+            long retentionMs = table.descriptor().hotRetention().toMillis();
+            for (HotTable.HotPartition partition : table.partitions()) {
+                for (int b = 0; b < partition.buckets().length; b++) {
+                    int bucket = b;
+                    // a lake table's bucket with nothing tiered yet keeps everything (limit 0)
+                    OptionalLong limit = lake
+                            ? OptionalLong.of(tiered.stream().filter(t -> t.partition().equals(partition.name()) && t.bucket() == bucket).mapToLong(TieredOffset::offset).findFirst().orElse(0))
+                            : OptionalLong.empty();
+                    partition.buckets()[b].applyRetention(now, retentionMs, retentionBytes, limit);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        executor.shutdownNow();
+    }
+}
