@@ -39,6 +39,12 @@ public final class ShutdownSignal
         return signal;
     }
 
+    /** Whether a signal has arrived (for loops that check between steps). */
+    public boolean received()
+    {
+        return received.getCount() == 0;
+    }
+
     /** Blocks until a signal arrives; returns its name, e.g. {@code SIGTERM}. */
     public String await()
             throws InterruptedException
