@@ -8,6 +8,9 @@ import dev.inlet.catalog.cli.DatabaseCommand;
 import dev.inlet.catalog.cli.ExitCodes;
 import dev.inlet.catalog.cli.TableCommand;
 import dev.inlet.local.LocalCommand;
+import dev.inlet.logstore.cli.TailCommand;
+import dev.inlet.logstore.cli.WriteCommand;
+import dev.inlet.logstore.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,8 +24,11 @@ import picocli.CommandLine.Command;
         versionProvider = InletMain.Version.class,
         subcommands = {
                 LocalCommand.class,
+                ServerCommand.class,
                 DatabaseCommand.class,
                 TableCommand.class,
+                WriteCommand.class,
+                TailCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 bad request, 2 bad command line, 3 conflict (retry), 4 S3 or catalog database failed (retry later), 70 internal error, 130 interrupted."})
 public final class InletMain

@@ -1,0 +1,182 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.it;
+
+import dev.inlet.catalog.CatalogSettings;
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.logstore.client.ClientConfig;
+import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.LogScanner;
+import dev.inlet.logstore.client.ScanBatch;
+import dev.inlet.logstore.client.ScanOptions;
+import dev.inlet.logstore.client.StartPosition;
+import dev.inlet.logstore.protocol.Actions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invariant 1: an acknowledged write survives a crash of the server. The hot store runs as a real
+ * process ({@code bin/inlet server}); a separate client process appends and reports every ack;
+ * the server is killed with SIGKILL in the middle of the ingest, restarted on the same data, and
+ * every acknowledged row must be there exactly once, at the offset it was acknowledged with.
+ */
+class HotStoreCrashIT
+{
+    private static final Path DIST = Path.of(System.getProperty("inlet.dist.dir", "target/inlet"));
+    private static final int ROUNDS = Integer.getInteger("inlet.it.crash-rounds", 2);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void acknowledgedRowsSurviveKillDashNine()
+            throws Exception
+    {
+        Path conf = dir.resolve("inlet.properties");
+        int port = freePort();
+        Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+                "server.endpoint=grpc://127.0.0.1:" + port, "log.segment.bytes=1048576"));
+        try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
+            catalog.createDatabase("crash", false);
+            catalog.createTable(TablePath.parse("crash.rows"), TableDescriptor.builder()
+                    .column("id", DataType.bigint(), false)
+                    .column("user_id", DataType.string(), false)
+                    .column("amount", DataType.decimal(18, 2))
+                    .bucketKey("user_id")
+                    .bucketCount(4)
+                    .build(), false);
+        }
+        Map<Long, String> acked = new ConcurrentHashMap<>();
+        long nextId = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Process server = startServer(conf);
+            Process writer = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    AckingWriter.class.getName(), "grpc://127.0.0.1:" + port, "crash.rows", Long.toString(nextId), Long.toString(nextId + 1_000_000))
+                    .redirectErrorStream(true).start();
+            int before = acked.size();
+            Thread reader = Thread.ofVirtual().start(() -> readAcks(writer, acked));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+            while (acked.size() < before + 20_000) {
+                assertThat(Instant.now()).as("acks so far: %s", acked.size() - before).isBefore(deadline);
+                assertThat(writer.isAlive()).as("writer still writing").isTrue();
+                Thread.sleep(20); // polling a counter with a deadline
+            }
+            server.destroyForcibly(); // SIGKILL, in the middle of the ingest
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            writer.destroyForcibly();
+            writer.waitFor(30, TimeUnit.SECONDS);
+            reader.join(Duration.ofSeconds(30));
+            nextId += 1_000_000;
+        }
+
+        Process server = startServer(conf);
+        try (InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)))) {
+            long total = client.offsets("crash.rows", "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
+            Map<Long, String> stored = new HashMap<>();
+            try (LogScanner scanner = client.newScanner("crash.rows", ScanOptions.defaults())) {
+                scanner.subscribeAll("", StartPosition.earliest());
+                Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+                while (stored.size() < total) {
+                    assertThat(Instant.now()).isBefore(deadline);
+                    for (ScanBatch batch : scanner.poll(Duration.ofMillis(200))) {
+                        try (batch) {
+                            List<Object[]> rows = batch.rows();
+                            for (int r = 0; r < rows.size(); r++) {
+                                long id = (Long) rows.get(r)[0];
+                                assertThat(rows.get(r)).containsExactly(AckingWriter.row(id));
+                                assertThat(stored.put(id, batch.bucket() + " " + (batch.baseOffset() + r))).as("row %s stored once", id).isNull();
+                            }
+                        }
+                    }
+                }
+            }
+            assertThat(acked).isNotEmpty();
+            List<Long> missing = new ArrayList<>();
+            acked.forEach((id, position) -> {
+                if (!position.equals(stored.get(id))) {
+                    missing.add(id);
+                }
+            });
+            assertThat(missing).as("acknowledged rows lost or moved (of %s acked, %s stored)", acked.size(), stored.size()).isEmpty();
+        }
+        finally {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void readAcks(Process writer, Map<Long, String> acked)
+    {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("ACK ")) {
+                    String[] parts = line.split(" ");
+                    acked.put(Long.parseLong(parts[1]), parts[2] + " " + parts[3]);
+                }
+            }
+        }
+        catch (IOException e) {
+            // the writer was killed
+        }
+    }
+
+    private Process startServer(Path conf)
+            throws Exception
+    {
+        Process server = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "server", "--config", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
+        // ready when it accepts a connection
+        int port = Integer.parseInt(Files.readAllLines(conf).stream().filter(l -> l.startsWith("server.port=")).findFirst().orElseThrow().substring(12));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return server;
+            }
+            catch (IOException e) {
+                assertThat(server.isAlive()).as("server process running").isTrue();
+                assertThat(Instant.now()).as("server listening within 60s").isBefore(deadline);
+                Thread.sleep(50); // polling readiness with a deadline
+            }
+        }
+    }
+
+    private static String javaBinary()
+    {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+}
