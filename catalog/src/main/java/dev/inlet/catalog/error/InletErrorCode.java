@@ -24,6 +24,8 @@ public enum InletErrorCode
     LAKE_FAILURE(1012, ErrorType.EXTERNAL),
     LAKE_TABLE_MISMATCH(1013, ErrorType.USER_ERROR),
 
+    BATCH_SCHEMA_MISMATCH(2001, ErrorType.USER_ERROR),
+
     INVALID_CONFIGURATION(9001, ErrorType.USER_ERROR);
 
     private final int code;
