@@ -24,7 +24,7 @@ public enum InletErrorCode
     LAKE_FAILURE(1012, ErrorType.EXTERNAL),
     LAKE_TABLE_MISMATCH(1013, ErrorType.USER_ERROR),
 
-    // 2001 BATCH_SCHEMA_MISMATCH is declared with the Arrow schema checks
+    BATCH_SCHEMA_MISMATCH(2001, ErrorType.USER_ERROR),
     OFFSET_OUT_OF_RANGE(2002, ErrorType.USER_ERROR),
     BATCH_TOO_LARGE(2003, ErrorType.USER_ERROR),
     MALFORMED_REQUEST(2004, ErrorType.USER_ERROR),
