@@ -248,8 +248,8 @@ public final class InletCatalog
             throw new IllegalArgumentException("a table without lake format has no lake bridge");
         }
         return bridges.computeIfAbsent(format, f -> switch (f) {
-            case PAIMON -> new PaimonLakeBridge(settings.paimonWarehouse(), settings.s3());
-            case ICEBERG -> new IcebergLakeBridge(settings.database(), settings.icebergWarehouse(), settings.s3());
+            case PAIMON -> new PaimonLakeBridge(settings.paimonWarehouse(), settings.s3(), settings.hadoop());
+            case ICEBERG -> new IcebergLakeBridge(settings.database(), settings.icebergWarehouse(), settings.s3(), settings.hadoop());
             case NONE -> throw new IllegalStateException();
         });
     }

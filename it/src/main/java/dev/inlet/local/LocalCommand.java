@@ -26,6 +26,7 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -131,8 +132,12 @@ public final class LocalCommand
     private static void createBuckets(S3Settings s3, CatalogSettings settings)
     {
         Set<String> buckets = new LinkedHashSet<>();
-        buckets.add(bucketOf(settings.paimonWarehouse()));
-        buckets.add(bucketOf(settings.icebergWarehouse()));
+        for (String warehouse : List.of(settings.paimonWarehouse(), settings.icebergWarehouse())) {
+            // an hdfs:// warehouse has no bucket: its folders appear with its first table
+            if (!warehouse.regionMatches(true, 0, "hdfs:", 0, 5)) {
+                buckets.add(bucketOf(warehouse));
+            }
+        }
         try (S3Client client = s3.newClient()) {
             for (String bucket : buckets) {
                 try {

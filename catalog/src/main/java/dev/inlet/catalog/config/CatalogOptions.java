@@ -34,15 +34,20 @@ public final class CatalogOptions
             "S3 secret key for static credentials; write ${env:NAME} to take it from the environment.");
 
     public static final ConfigOption<String> PAIMON_WAREHOUSE = ConfigOption.string("lake.paimon.warehouse", "s3://inlet-lake/paimon",
-            "Warehouse of the Paimon tables (Paimon's filesystem catalog): s3://bucket/path; the bucket must exist.");
+            "Warehouse of the Paimon tables (Paimon's filesystem catalog): s3://bucket/path (Inlet's S3 client, atomic commits), or s3a://bucket/path or hdfs://namenode/path"
+                    + " (Apache Hadoop's client); the bucket must exist.");
     public static final ConfigOption<String> ICEBERG_WAREHOUSE = ConfigOption.string("lake.iceberg.warehouse", "s3://inlet-lake/iceberg",
-            "Warehouse of the Iceberg tables (Iceberg's JDBC catalog in the catalog database): s3://bucket/path; the bucket must exist.");
+            "Warehouse of the Iceberg tables (Iceberg's JDBC catalog in the catalog database): s3://bucket/path (Iceberg's S3FileIO), or s3a://bucket/path"
+                    + " or hdfs://namenode/path (Apache Hadoop's client); the bucket must exist.");
+    public static final ConfigOption<String> LAKE_HADOOP_CONF_DIR = ConfigOption.string("lake.hadoop.conf-dir", null,
+            "Folder with the core-site.xml and hdfs-site.xml of s3a:// and hdfs:// warehouses. Empty means $HADOOP_CONF_DIR, or none when that is unset."
+                    + " S3A takes s3.* as its base fs.s3a.* settings.");
 
     private CatalogOptions() {}
 
     public static List<ConfigOption<?>> all()
     {
         return List.of(DATA_DIR, CATALOG_JDBC_URL, CATALOG_JDBC_USER, CATALOG_JDBC_PASSWORD, S3_ENDPOINT, S3_REGION, S3_PATH_STYLE_ACCESS,
-                S3_CREDENTIALS, S3_ACCESS_KEY, S3_SECRET_KEY, PAIMON_WAREHOUSE, ICEBERG_WAREHOUSE);
+                S3_CREDENTIALS, S3_ACCESS_KEY, S3_SECRET_KEY, PAIMON_WAREHOUSE, ICEBERG_WAREHOUSE, LAKE_HADOOP_CONF_DIR);
     }
 }

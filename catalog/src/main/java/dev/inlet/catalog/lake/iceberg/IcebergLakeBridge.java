@@ -6,6 +6,7 @@ package dev.inlet.catalog.lake.iceberg;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.lake.LakeTableBridge;
+import dev.inlet.catalog.lake.hadoop.HadoopSettings;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;
@@ -24,6 +25,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.types.Types;
 
@@ -44,6 +46,10 @@ import static java.util.Objects.requireNonNull;
  * {@code bucket(N, key)}, Iceberg's murmur3 bucket transform, which is the hash Inlet's hot store
  * uses for Iceberg tables. Format version 2 unless the table's lake options say
  * {@code format-version=3}.
+ *
+ * <p>A warehouse on {@code s3a://} or {@code hdfs://} goes through Iceberg's {@code HadoopFileIO}
+ * instead, with the Hadoop configuration of {@link HadoopSettings}. Commits are atomic on every
+ * warehouse: the JDBC catalog swaps the metadata pointer in one conditional database update.
  */
 public final class IcebergLakeBridge
         implements LakeTableBridge
@@ -54,24 +60,49 @@ public final class IcebergLakeBridge
     private final JdbcCatalog catalog;
     private final String warehouse;
 
-    public IcebergLakeBridge(CatalogDatabase database, String warehouse, S3Settings s3)
+    public IcebergLakeBridge(CatalogDatabase database, String warehouse, S3Settings s3, HadoopSettings hadoop)
     {
         requireNonNull(database, "database is null");
         this.warehouse = stripSlash(requireNonNull(warehouse, "warehouse is null"));
-        Map<String, String> p = new HashMap<>(catalogProperties(database, this.warehouse, s3));
-        JdbcCatalog c = new JdbcCatalog();
         try {
-            c.initialize(CATALOG_NAME, p);
+            this.catalog = openCatalog(database, this.warehouse, s3, hadoop);
+        }
+        catch (InletException e) {
+            throw e;
         }
         catch (RuntimeException e) {
             throw new InletException(InletErrorCode.LAKE_FAILURE, "Cannot open the Iceberg catalog in " + database + " with warehouse " + warehouse + ": " + e.getMessage(), e);
         }
-        this.catalog = c;
     }
 
-    /** The properties of Iceberg's JDBC catalog for Inlet's database, warehouse and S3 settings. */
+    /**
+     * A new Iceberg JDBC catalog as the bridge opens it, for readers that open their own; the
+     * caller closes it. For an {@code s3a://} or {@code hdfs://} warehouse it gets the Hadoop
+     * configuration before it initializes, since it hands that to its {@code HadoopFileIO} then.
+     */
+    public static JdbcCatalog openCatalog(CatalogDatabase database, String warehouse, S3Settings s3, HadoopSettings hadoop)
+    {
+        requireNonNull(hadoop, "hadoop is null");
+        Map<String, String> properties = catalogProperties(database, warehouse, s3);
+        JdbcCatalog catalog = new JdbcCatalog();
+        if (HadoopSettings.isHadoopWarehouse(warehouse)) {
+            catalog.setConf(hadoop.configuration(s3));
+        }
+        catalog.initialize(CATALOG_NAME, properties);
+        return catalog;
+    }
+
+    /**
+     * The properties of Iceberg's JDBC catalog for Inlet's database, warehouse and S3 settings:
+     * {@code S3FileIO} for an {@code s3://} warehouse, {@code HadoopFileIO} (which takes its
+     * settings from the Hadoop configuration, not from these properties) for {@code s3a://} and
+     * {@code hdfs://}.
+     */
     public static Map<String, String> catalogProperties(CatalogDatabase database, String warehouse, S3Settings s3)
     {
+        requireNonNull(database, "database is null");
+        requireNonNull(warehouse, "warehouse is null");
+        requireNonNull(s3, "s3 is null");
         Map<String, String> p = new HashMap<>();
         p.put(CatalogProperties.URI, database.url());
         database.user().ifPresent(u -> p.put("jdbc.user", u));
@@ -82,8 +113,13 @@ public final class IcebergLakeBridge
         }
         p.put("jdbc.schema-version", "V1");
         p.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
-        p.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
-        p.putAll(s3.icebergProperties());
+        if (HadoopSettings.isHadoopWarehouse(warehouse)) {
+            p.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.hadoop.HadoopFileIO");
+        }
+        else {
+            p.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
+            p.putAll(s3.icebergProperties());
+        }
         return p;
     }
 
@@ -211,11 +247,19 @@ public final class IcebergLakeBridge
     public void dropTable(TablePath path)
     {
         lake("drop the Iceberg table of " + path, () -> {
+            Table table;
             try {
+                table = catalog.loadTable(identifier(path));
                 catalog.dropTable(identifier(path), true);
             }
             catch (NoSuchTableException e) {
                 // already gone
+                return null;
+            }
+            if (HadoopSettings.isHadoopWarehouse(warehouse) && table.io() instanceof SupportsPrefixOperations io) {
+                // Iceberg deletes the table's files but not their folders (on S3A: directory
+                // markers); the folder belongs to the table alone, as Paimon's does
+                io.deletePrefix(table.location());
             }
             return null;
         });

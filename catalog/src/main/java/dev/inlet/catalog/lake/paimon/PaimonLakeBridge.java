@@ -6,6 +6,7 @@ package dev.inlet.catalog.lake.paimon;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.lake.LakeTableBridge;
+import dev.inlet.catalog.lake.hadoop.HadoopSettings;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableInfo;
@@ -36,6 +37,11 @@ import static java.util.Objects.requireNonNull;
  * {@link S3FileIO} creates snapshot files with a conditional PUT, so two committers cannot both
  * win.
  *
+ * <p>A warehouse on {@code s3a://} or {@code hdfs://} goes through Paimon's own
+ * {@code HadoopFileIO} instead, with the configuration of {@link HadoopSettings}. There Paimon
+ * commits a snapshot by writing a temporary file and renaming it: atomic on HDFS, whose rename
+ * fails when the target exists, but not on S3A, whose rename is a check, a copy and a delete.
+ *
  * <p>Layout: Inlet database {@code shop} is Paimon database {@code shop} at
  * {@code <warehouse>/shop.db}; see {@link PaimonSchemas} for columns, keys and buckets.
  */
@@ -45,16 +51,14 @@ public final class PaimonLakeBridge
     private final Catalog catalog;
     private final String warehouse;
 
-    public PaimonLakeBridge(String warehouse, S3Settings s3)
+    public PaimonLakeBridge(String warehouse, S3Settings s3, HadoopSettings hadoop)
     {
         this.warehouse = stripSlash(requireNonNull(warehouse, "warehouse is null"));
-        requireNonNull(s3, "s3 is null");
-        Options options = new Options();
-        options.set("warehouse", this.warehouse);
-        options.set("metastore", "filesystem");
-        s3.paimonOptions().forEach(options::set);
         try {
-            this.catalog = CatalogFactory.createCatalog(CatalogContext.create(options, new org.apache.hadoop.conf.Configuration(false), new S3FileIOLoader(), null));
+            this.catalog = CatalogFactory.createCatalog(catalogContext(this.warehouse, s3, hadoop));
+        }
+        catch (InletException e) {
+            throw e;
         }
         catch (RuntimeException e) {
             throw new InletException(InletErrorCode.LAKE_FAILURE, "Cannot open the Paimon catalog at " + warehouse + ": " + e.getMessage(), e);
@@ -208,10 +212,41 @@ public final class PaimonLakeBridge
         }
     }
 
-    /** Options Paimon's catalog was opened with, for readers that open their own. */
+    /**
+     * The context Paimon's catalog is opened with, for readers that open their own catalog on the
+     * same warehouse.
+     *
+     * <p>Paimon tries a context's preferred {@code FileIO} loader on every path, whatever its
+     * scheme, and keeps it when it can reach the path. {@link S3FileIOLoader} can reach
+     * {@code s3a://} paths too, so it is passed only for {@code s3://} warehouses. Without it
+     * Paimon picks its {@code HadoopFileIO}, with the context's Hadoop configuration: through the
+     * loader it registers for {@code hdfs}, and as its last resort for {@code s3a}, for which it
+     * registers none.
+     */
+    public static CatalogContext catalogContext(String warehouse, S3Settings s3, HadoopSettings hadoop)
+    {
+        requireNonNull(warehouse, "warehouse is null");
+        requireNonNull(s3, "s3 is null");
+        requireNonNull(hadoop, "hadoop is null");
+        Options options = Options.fromMap(catalogOptions(warehouse, s3));
+        if (HadoopSettings.isHadoopWarehouse(warehouse)) {
+            return CatalogContext.create(options, hadoop.configuration(s3), null, null);
+        }
+        // an empty configuration, so that Paimon does not load one from the environment: S3FileIO never reads it
+        return CatalogContext.create(options, new org.apache.hadoop.conf.Configuration(false), new S3FileIOLoader(), null);
+    }
+
+    /**
+     * Options Paimon's catalog was opened with: the warehouse, the filesystem metastore and, for an
+     * {@code s3://} warehouse, the S3 options of {@link S3FileIO} (S3A takes its settings from the
+     * Hadoop configuration instead).
+     */
     public static Map<String, String> catalogOptions(String warehouse, S3Settings s3)
     {
-        Map<String, String> options = new java.util.LinkedHashMap<>(s3.paimonOptions());
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        if (!HadoopSettings.isHadoopWarehouse(warehouse)) {
+            options.putAll(s3.paimonOptions());
+        }
         options.put("warehouse", stripSlash(warehouse));
         options.put("metastore", "filesystem");
         return options;
