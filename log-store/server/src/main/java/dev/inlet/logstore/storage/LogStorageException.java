@@ -17,11 +17,11 @@ public class LogStorageException
 {
     public LogStorageException(String message)
     {
-        super(InletErrorCode.LOG_STORAGE_FAILURE, message);
+        super(InletErrorCode.SERVER_UNAVAILABLE, message);
     }
 
     public LogStorageException(String message, Throwable cause)
     {
-        super(InletErrorCode.LOG_STORAGE_FAILURE, message, cause);
+        super(InletErrorCode.SERVER_UNAVAILABLE, message, cause);
     }
 }

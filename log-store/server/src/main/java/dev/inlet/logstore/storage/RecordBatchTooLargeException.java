@@ -15,6 +15,6 @@ public class RecordBatchTooLargeException
 {
     public RecordBatchTooLargeException(String message)
     {
-        super(InletErrorCode.RECORD_BATCH_TOO_LARGE, message);
+        super(InletErrorCode.BATCH_TOO_LARGE, message);
     }
 }

@@ -491,7 +491,7 @@ class TestBucketLog
         log.close();
         log.close();
         assertThatThrownBy(() -> log.append(payload(10, 1), 1, 1, -1, -1, T0))
-                .isInstanceOfSatisfying(LogStorageException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.LOG_STORAGE_FAILURE))
+                .isInstanceOfSatisfying(LogStorageException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.SERVER_UNAVAILABLE))
                 .hasMessage("Bucket log %s is closed".formatted(dir));
         assertThatThrownBy(() -> log.read(0, 10)).isInstanceOf(LogStorageException.class);
     }

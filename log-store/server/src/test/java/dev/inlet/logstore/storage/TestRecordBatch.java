@@ -127,7 +127,7 @@ class TestRecordBatch
     {
         RecordBatch.checkBatchSize(16 * 1024 * 1024, RecordBatch.DEFAULT_MAX_BATCH_BYTES, "orders/0");
         assertThatThrownBy(() -> RecordBatch.checkBatchSize(16 * 1024 * 1024 + 1, RecordBatch.DEFAULT_MAX_BATCH_BYTES, "orders/0"))
-                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.RECORD_BATCH_TOO_LARGE))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.BATCH_TOO_LARGE))
                 .hasMessage("Record batch of 16777217 bytes for bucket orders/0 is larger than the maximum of 16777216 bytes");
     }
 
