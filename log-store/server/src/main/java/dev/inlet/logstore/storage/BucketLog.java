@@ -493,6 +493,12 @@ public final class BucketLog
         return writers;
     }
 
+    /** The active segment, for tests in this package. */
+    LogSegment activeSegment()
+    {
+        return activeSegment;
+    }
+
     /**
      * Closes the active segment and starts a new one at the end offset. The closed segment is
      * fsynced first, with its indexes: from then on only the new segment can lose data in a crash,

@@ -181,6 +181,39 @@ class TestGroupCommit
     }
 
     @Test
+    void aFailedFsyncFailsTheWaitingAppendsAndTakesTheLogOffline()
+            throws Exception
+    {
+        try (BucketLog log = BucketLog.open(dir, FSYNC);
+                GroupCommit groupCommit = new GroupCommit("test")) {
+            CompletableFuture<AppendResult> durable = append(groupCommit, log, 1);
+            groupCommit.flushNow();
+            assertThat(durable).isCompletedWithValue(new AppendResult(0, 0, T0 + 1, false));
+            CompletableFuture<AppendResult> waiting = append(groupCommit, log, 2);
+            // the disk goes away under the log: its fsync now fails
+            log.activeSegment().close();
+
+            groupCommit.flushNow();
+
+            assertThat(waiting).isCompletedExceptionally();
+            assertThat(waiting.exceptionNow())
+                    .isInstanceOf(LogStorageException.class)
+                    .hasMessage("Bucket log %s failed during fsync and is offline until reopened".formatted(dir));
+            assertThat(log.flushedOffset()).isEqualTo(1);
+            assertThat(log.highWatermark()).as("the failed append never becomes visible").isEqualTo(1);
+            CompletableFuture<AppendResult> later = append(groupCommit, log, 3);
+            assertThat(later.exceptionNow())
+                    .isInstanceOf(LogStorageException.class)
+                    .hasMessage("Bucket log %s is offline after an I/O error; reopen it to recover".formatted(dir));
+        }
+        // no clean-shutdown marker was written; reopening recovers what reached the file
+        try (BucketLog log = BucketLog.open(dir, FSYNC)) {
+            assertThat(log.recoveryReport().cleanShutdown()).isFalse();
+            assertThat(log.endOffset()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void intervalPolicyAcknowledgesAtOnceAndFsyncsLater()
             throws Exception
     {
