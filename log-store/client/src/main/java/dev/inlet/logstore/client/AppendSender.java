@@ -60,6 +60,7 @@ final class AppendSender
     private Throwable lastError;
     private int failedStreams;
     private InletException fatal;
+    private boolean fatalReported;
     private boolean closing;
 
     AppendSender(InletClient client, TableHandle table, long writerId, WriterOptions options)
@@ -218,19 +219,40 @@ final class AppendSender
         batch.rowFutures().forEach(f -> f.completeExceptionally(cause));
     }
 
-    /** Waits until nothing is queued or unacknowledged; rethrows a fatal error. */
+    /**
+     * Waits until nothing is queued or unacknowledged; throws a fatal error once (the rows it
+     * failed have failed futures too), so that closing a writer after a reported failure does not
+     * report it again.
+     */
     synchronized void awaitAllAcknowledged()
     {
         try {
+            long progressDeadline = System.nanoTime() + options.ackTimeout().toNanos();
+            int waitingFor = unacked.size() + queue.size();
             while ((!unacked.isEmpty() || !queue.isEmpty()) && fatal == null) {
-                wait();
+                long remaining = progressDeadline - System.nanoTime();
+                if (remaining <= 0) {
+                    // no ack for a whole timeout: treat the stream as lost and resend (the server
+                    // stores each batch once)
+                    streamFailed(stream, new InletException(InletErrorCode.SERVER_UNAVAILABLE, "No acknowledgement from the hot store for "
+                            + options.ackTimeout().toSeconds() + "s while appending to " + table.path()));
+                    progressDeadline = System.nanoTime() + options.ackTimeout().toNanos();
+                    continue;
+                }
+                wait(Math.max(1, remaining / 1_000_000));
+                int now = unacked.size() + queue.size();
+                if (now < waitingFor) {
+                    waitingFor = now;
+                    progressDeadline = System.nanoTime() + options.ackTimeout().toNanos();
+                }
             }
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Interrupted while flushing " + table.path());
         }
-        if (fatal != null) {
+        if (fatal != null && !fatalReported) {
+            fatalReported = true;
             throw fatal;
         }
     }
@@ -280,8 +302,7 @@ final class AppendSender
                     try {
                         // the buffer belongs to Flight, which closes it after this call
                         ArrowBuf metadata = result.getApplicationMetadata();
-                        byte[] bytes = new byte[(int) metadata.readableBytes()];
-                        metadata.getBytes(0, bytes);
+                        byte[] bytes = dev.inlet.logstore.protocol.MetadataBuffers.bytes(metadata);
                         ack = AppendAck.fromBytes(bytes);
                     }
                     catch (RuntimeException e) {
@@ -302,6 +323,13 @@ final class AppendSender
                 public void onCompleted()
                 {
                     done.complete(null);
+                }
+
+                /** Flight's putNext spins until the stream is ready; a finished call never is, so tell it. */
+                @Override
+                public boolean isCancelled()
+                {
+                    return done.isDone();
                 }
 
                 @Override
@@ -327,8 +355,7 @@ final class AppendSender
         {
             new VectorLoader(root).load(batch.batch());
             byte[] route = new BatchRoute(BatchRoute.VERSION, batch.partition(), batch.bucket(), batch.sequence()).toBytes();
-            ArrowBuf metadata = client.allocator().buffer(route.length);
-            metadata.setBytes(0, route);
+            ArrowBuf metadata = dev.inlet.logstore.protocol.MetadataBuffers.of(client.allocator(), route);
             listener.putNext(metadata);
         }
 

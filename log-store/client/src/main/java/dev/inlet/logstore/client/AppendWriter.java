@@ -51,6 +51,7 @@ public final class AppendWriter
     private final ScheduledExecutorService timer;
     private final Map<BucketKey, Accumulator> open = new HashMap<>();
     private final Map<BucketKey, Integer> sequences = new HashMap<>();
+    private final Object sealLock = new Object();
     private boolean closed;
 
     record BucketKey(String partition, int bucket) {}
@@ -141,15 +142,22 @@ public final class AppendWriter
         seal(acc);
     }
 
+    /**
+     * Numbers the batch and hands it to the sender in one step, under {@code sealLock}: a batch
+     * sealed by the linger timer and one sealed by an append must reach the server in the order
+     * of their sequence numbers, or the server would see a gap.
+     */
     private void seal(Accumulator acc)
     {
         acc.lingerTimer.cancel(false);
-        int sequence;
-        synchronized (this) {
-            sequence = writerId < 0 ? -1 : sequences.merge(acc.key, 1, Integer::sum) - 1;
+        synchronized (sealLock) {
+            int sequence;
+            synchronized (this) {
+                sequence = writerId < 0 ? -1 : sequences.merge(acc.key, 1, Integer::sum) - 1;
+            }
+            ArrowRecordBatch batch = acc.seal();
+            sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.futures));
         }
-        ArrowRecordBatch batch = acc.seal();
-        sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.futures));
     }
 
     /** Sends every buffered row and waits until all sent rows are durable (or failed). */

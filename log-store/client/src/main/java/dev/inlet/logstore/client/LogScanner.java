@@ -141,8 +141,7 @@ public final class LogScanner
                 if (metadataBuf == null) {
                     throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The hot store sent a batch without metadata for " + table.path() + " bucket " + s.bucket());
                 }
-                byte[] bytes = new byte[(int) metadataBuf.readableBytes()];
-                metadataBuf.getBytes(0, bytes);
+                byte[] bytes = dev.inlet.logstore.protocol.MetadataBuffers.bytes(metadataBuf);
                 BatchMetadata metadata = BatchMetadata.fromBytes(bytes);
                 VectorSchemaRoot root = stream.getRoot();
                 if (metadata.recordCount() == 0 || root.getRowCount() == 0) {

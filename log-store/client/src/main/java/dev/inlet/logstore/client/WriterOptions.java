@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param idempotent give the writer an id and sequence numbers, so that a batch retried after a
  *     failure is stored once
  * @param retries how often a failed stream is reopened (unacknowledged batches are resent)
+ * @param ackTimeout a stream that acknowledges nothing for this long is treated as lost
  */
-public record WriterOptions(int batchRows, long batchBytes, Duration linger, long maxInFlightBytes, boolean idempotent, int retries)
+public record WriterOptions(int batchRows, long batchBytes, Duration linger, long maxInFlightBytes, boolean idempotent, int retries, Duration ackTimeout)
 {
     public WriterOptions
     {
         Objects.requireNonNull(linger, "linger is null");
+        Objects.requireNonNull(ackTimeout, "ackTimeout is null");
         if (batchRows < 1 || batchBytes < 1 || maxInFlightBytes < 1 || retries < 0) {
             throw new IllegalArgumentException("writer options must be positive: " + batchRows + ", " + batchBytes + ", " + maxInFlightBytes + ", " + retries);
         }
@@ -30,21 +32,26 @@ public record WriterOptions(int batchRows, long batchBytes, Duration linger, lon
 
     public static WriterOptions defaults()
     {
-        return new WriterOptions(10_000, 1L << 20, Duration.ofMillis(20), 64L << 20, true, 5);
+        return new WriterOptions(10_000, 1L << 20, Duration.ofMillis(20), 64L << 20, true, 5, Duration.ofSeconds(30));
     }
 
     public WriterOptions withBatchRows(int rows)
     {
-        return new WriterOptions(rows, batchBytes, linger, maxInFlightBytes, idempotent, retries);
+        return new WriterOptions(rows, batchBytes, linger, maxInFlightBytes, idempotent, retries, ackTimeout);
     }
 
     public WriterOptions withLinger(Duration value)
     {
-        return new WriterOptions(batchRows, batchBytes, value, maxInFlightBytes, idempotent, retries);
+        return new WriterOptions(batchRows, batchBytes, value, maxInFlightBytes, idempotent, retries, ackTimeout);
+    }
+
+    public WriterOptions withAckTimeout(Duration value)
+    {
+        return new WriterOptions(batchRows, batchBytes, linger, maxInFlightBytes, idempotent, retries, value);
     }
 
     public WriterOptions withMaxInFlightBytes(long value)
     {
-        return new WriterOptions(batchRows, batchBytes, linger, value, idempotent, retries);
+        return new WriterOptions(batchRows, batchBytes, linger, value, idempotent, retries, ackTimeout);
     }
 }

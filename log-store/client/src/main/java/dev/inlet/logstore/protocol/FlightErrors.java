@@ -44,7 +44,7 @@ public final class FlightErrors
     public static InletException fromFlight(FlightRuntimeException e)
     {
         String message = e.status().description() == null || e.status().description().isEmpty() ? e.getMessage() : e.status().description();
-        String code = e.status().metadata() == null ? null : e.status().metadata().get(ERROR_CODE_KEY);
+        String code = e.status().metadata() == null || !e.status().metadata().containsKey(ERROR_CODE_KEY) ? null : e.status().metadata().get(ERROR_CODE_KEY);
         if (code != null) {
             try {
                 return new InletException(InletErrorCode.valueOf(code), message, e);

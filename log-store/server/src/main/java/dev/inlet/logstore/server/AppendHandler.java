@@ -123,9 +123,10 @@ final class AppendHandler
                     AppendAck ack = new AppendAck(AppendAck.VERSION, p.route().partition(), p.route().bucket(), p.route().sequence(), outcome.baseOffset(),
                             outcome.lastOffset(), outcome.duplicate());
                     byte[] bytes = ack.toBytes();
-                    ArrowBuf buf = allocator.buffer(bytes.length);
-                    buf.setBytes(0, bytes);
-                    acks.onNext(PutResult.metadata(buf));
+                    ArrowBuf buf = dev.inlet.logstore.protocol.MetadataBuffers.of(allocator, bytes);
+                    try (PutResult result = PutResult.metadata(buf)) {
+                        acks.onNext(result); // serialized before it returns: the buffer can go
+                    }
                     metrics.requestSeconds.labelValues("append").observe((System.nanoTime() - p.startNanos()) / 1e9);
                 }
                 catch (java.util.concurrent.CompletionException e) {
@@ -143,8 +144,7 @@ final class AppendHandler
         if (metadata == null) {
             throw new InletException(InletErrorCode.MALFORMED_REQUEST, "A batch for " + table.path() + " has no app_metadata; each batch must name its partition, bucket and sequence");
         }
-        byte[] bytes = new byte[(int) metadata.readableBytes()];
-        metadata.getBytes(0, bytes);
+        byte[] bytes = dev.inlet.logstore.protocol.MetadataBuffers.bytes(metadata);
         return BatchRoute.fromBytes(bytes);
     }
 

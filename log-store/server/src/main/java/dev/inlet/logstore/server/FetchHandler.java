@@ -167,8 +167,7 @@ final class FetchHandler
     private ArrowBuf buffer(BatchMetadata metadata)
     {
         byte[] bytes = metadata.toBytes();
-        ArrowBuf buf = allocator.buffer(bytes.length);
-        buf.setBytes(0, bytes);
+        ArrowBuf buf = dev.inlet.logstore.protocol.MetadataBuffers.of(allocator, bytes);
         return buf;
     }
 }

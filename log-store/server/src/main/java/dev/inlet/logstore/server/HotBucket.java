@@ -134,7 +134,13 @@ final class HotBucket
 
     long offsetForTimestamp(long timestamp)
     {
-        OptionalLong offset = log.offsetForTimestamp(timestamp);
+        OptionalLong offset;
+        try {
+            offset = log.offsetForTimestamp(timestamp);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Time index of " + describe() + " cannot be read", e);
+        }
         return offset.isPresent() ? Math.min(offset.getAsLong(), endOffset()) : endOffset();
     }
 

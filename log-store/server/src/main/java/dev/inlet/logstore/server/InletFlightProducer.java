@@ -14,6 +14,7 @@ import dev.inlet.logstore.protocol.FlightErrors;
 import dev.inlet.logstore.protocol.ProtocolJson;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
+import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;

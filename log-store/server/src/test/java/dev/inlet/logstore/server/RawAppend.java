@@ -55,8 +55,7 @@ final class RawAppend
                 }
                 root.setRowCount(batch.rows().size());
                 byte[] route = batch.route().toBytes();
-                ArrowBuf metadata = allocator.buffer(route.length);
-                metadata.setBytes(0, route);
+                ArrowBuf metadata = dev.inlet.logstore.protocol.MetadataBuffers.of(allocator, route);
                 stream.putNext(metadata);
             }
             stream.completed();
@@ -65,14 +64,13 @@ final class RawAppend
             }
             finally {
                 while (true) {
-                    PutResult result = listener.poll();
+                    PutResult result = listener.poll(0, java.util.concurrent.TimeUnit.MILLISECONDS);
                     if (result == null) {
                         break;
                     }
                     try (result) {
                         ArrowBuf buf = result.getApplicationMetadata();
-                        byte[] bytes = new byte[(int) buf.readableBytes()];
-                        buf.getBytes(0, bytes);
+                        byte[] bytes = dev.inlet.logstore.protocol.MetadataBuffers.bytes(buf);
                         acks.add(AppendAck.fromBytes(bytes));
                     }
                 }
@@ -82,7 +80,25 @@ final class RawAppend
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
         return acks;
+    }
+
+    /** A plain Flight read of a ticket: the values of the first column. */
+    List<Object> readFirstColumn(byte[] ticket)
+            throws Exception
+    {
+        List<Object> values = new ArrayList<>();
+        try (var stream = client.getStream(new org.apache.arrow.flight.Ticket(ticket))) {
+            while (stream.next()) {
+                for (int r = 0; r < stream.getRoot().getRowCount(); r++) {
+                    values.add(ArrowValues.get(stream.getRoot().getVector(0), r));
+                }
+            }
+        }
+        return values;
     }
 
     @Override
