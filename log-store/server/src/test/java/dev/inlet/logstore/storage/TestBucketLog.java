@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.inlet.logstore.storage.TestRecordBatch.payload;
@@ -443,6 +445,38 @@ class TestBucketLog
         assertThatThrownBy(() -> BucketLog.open(dir, SMALL))
                 .isInstanceOf(CorruptLogException.class)
                 .hasMessage("Corrupt batch in closed segment %s at position %d: unknown magic 0 (expected 1)".formatted(logFile, position));
+    }
+
+    @Test
+    void readersTailingConcurrentAppendsSeeOnlyWholeBatches()
+            throws Exception
+    {
+        try (BucketLog log = BucketLog.open(dir, SMALL)) {
+            int batches = 400;
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    appendBatches(log, batches, T0);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            long next = 0;
+            int seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen < batches && System.nanoTime() < deadline) {
+                for (LogBatch batch : log.read(next, 500).batches()) {
+                    assertThat(batch.baseOffset()).isEqualTo(next);
+                    assertThat(batch.readPayload()).isEqualTo(payload(40 + (seen * 37) % 60, seen));
+                    next = batch.lastOffset() + 1;
+                    seen++;
+                }
+            }
+            writer.join();
+            assertThat(seen).isEqualTo(batches);
+            assertThat(next).isEqualTo(log.endOffset());
+            log.verify();
+        }
     }
 
     @Test
