@@ -172,7 +172,7 @@ public final class BucketLog
      * @param writerSequence the writer's batch sequence, or {@link RecordBatch#NO_WRITER_SEQUENCE}
      * @param commitTimestamp the server's clock (epoch ms); raised to the previous batch's if the
      *     clock went back, so that commit timestamps never decrease along the log
-     * @throws RecordBatchTooLargeException if the batch exceeds {@link LogConfig#maxBatchBytes()}
+     * @throws RecordBatchTooLargeException if the payload exceeds {@link LogConfig#maxBatchBytes()}
      * @throws OutOfOrderSequenceException if the writer's sequence skips ahead or is too old
      * @throws LogStorageException if the log is closed or offline
      */
@@ -186,7 +186,7 @@ public final class BucketLog
         // validates the writer fields before the writer table sees them
         RecordBatch.HeaderBuilder builder = RecordBatch.header().recordCount(recordCount).schemaId(schemaId).writer(writerId, writerSequence);
         long batchSize = (long) RecordBatch.HEADER_SIZE + payload.remaining();
-        RecordBatch.checkBatchSize(batchSize, config.maxBatchBytes(), name);
+        RecordBatch.checkPayloadSize(payload.remaining(), config.maxBatchBytes(), name);
 
         lock.lock();
         try {

@@ -543,10 +543,10 @@ class TestBucketLog
             throws IOException
     {
         try (BucketLog log = BucketLog.open(dir, SMALL.withMaxBatchBytes(100))) {
-            log.append(payload(53, 1), 1, 1, -1, -1, T0);
-            assertThatThrownBy(() -> log.append(payload(54, 1), 1, 1, -1, -1, T0))
+            log.append(payload(100, 1), 1, 1, -1, -1, T0);
+            assertThatThrownBy(() -> log.append(payload(101, 1), 1, 1, -1, -1, T0))
                     .isInstanceOf(RecordBatchTooLargeException.class)
-                    .hasMessage("Record batch of 101 bytes for bucket %s is larger than the maximum of 100 bytes".formatted(dir));
+                    .hasMessage("Record batch with a payload of 101 bytes for bucket %s is larger than the maximum of 100 bytes".formatted(dir));
             assertThat(log.endOffset()).isEqualTo(1);
         }
     }
