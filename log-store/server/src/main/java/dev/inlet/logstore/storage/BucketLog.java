@@ -18,9 +18,13 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,6 +70,9 @@ public final class BucketLog
     private final WriterStateTable writers;
     private final AtomicLong flushedOffset;
     private final LongAdder fsyncs = new LongAdder();
+    private final ReentrantLock highWatermarkLock = new ReentrantLock();
+    private final Condition highWatermarkAdvanced = highWatermarkLock.newCondition();
+    private final AtomicInteger highWatermarkWaiters = new AtomicInteger();
 
     private volatile LogSegment activeSegment;
     private volatile long endOffset;
@@ -165,7 +172,7 @@ public final class BucketLog
      * @param writerSequence the writer's batch sequence, or {@link RecordBatch#NO_WRITER_SEQUENCE}
      * @param commitTimestamp the server's clock (epoch ms); raised to the previous batch's if the
      *     clock went back, so that commit timestamps never decrease along the log
-     * @throws RecordBatchTooLargeException if the batch exceeds {@link LogConfig#maxBatchBytes()}
+     * @throws RecordBatchTooLargeException if the payload exceeds {@link LogConfig#maxBatchBytes()}
      * @throws OutOfOrderSequenceException if the writer's sequence skips ahead or is too old
      * @throws LogStorageException if the log is closed or offline
      */
@@ -179,7 +186,7 @@ public final class BucketLog
         // validates the writer fields before the writer table sees them
         RecordBatch.HeaderBuilder builder = RecordBatch.header().recordCount(recordCount).schemaId(schemaId).writer(writerId, writerSequence);
         long batchSize = (long) RecordBatch.HEADER_SIZE + payload.remaining();
-        RecordBatch.checkBatchSize(batchSize, config.maxBatchBytes(), name);
+        RecordBatch.checkPayloadSize(payload.remaining(), config.maxBatchBytes(), name);
 
         lock.lock();
         try {
@@ -212,6 +219,9 @@ public final class BucketLog
             }
             lastTimestamp = timestamp;
             endOffset = lastOffset + 1;
+            if (config.flushPolicy() != FlushPolicy.FSYNC) {
+                signalHighWatermark();
+            }
             return new AppendResult(baseOffset, lastOffset, timestamp, false);
         }
         finally {
@@ -260,6 +270,7 @@ public final class BucketLog
         }
         fsyncs.increment();
         flushedOffset.accumulateAndGet(target, Math::max);
+        signalHighWatermark();
         return 1;
     }
 
@@ -279,6 +290,16 @@ public final class BucketLog
     public LogReadResult read(long startOffset, int maxBytes)
             throws IOException
     {
+        return read(startOffset, Long.MAX_VALUE, maxBytes);
+    }
+
+    /**
+     * Like {@link #read(long, int)}, and also stops before the first batch that starts at or after
+     * {@code maxOffset} (a batch that starts below it is returned whole).
+     */
+    public LogReadResult read(long startOffset, long maxOffset, int maxBytes)
+            throws IOException
+    {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         }
@@ -290,25 +311,26 @@ public final class BucketLog
             throw new OffsetOutOfRangeException(directory, startOffset, earliest, end);
         }
         List<LogBatch> batches = new ArrayList<>();
-        if (startOffset >= highWatermark) {
+        long bound = Math.min(highWatermark, maxOffset);
+        if (startOffset >= bound) {
             return new LogReadResult(batches, earliest, highWatermark, end);
         }
         try {
             long position = startOffset;
             long remaining = maxBytes;
             Long key = segments.floorKey(startOffset);
-            while (key != null && position < highWatermark) {
+            while (key != null && position < bound) {
                 LogSegment segment = segments.get(key);
                 if (segment == null) {
                     throw new ClosedChannelException();
                 }
-                List<LogBatch> found = segment.read(position, highWatermark, remaining, batches.isEmpty());
+                List<LogBatch> found = segment.read(position, bound, remaining, batches.isEmpty());
                 for (LogBatch batch : found) {
                     batches.add(batch);
                     remaining -= batch.sizeInBytes();
                     position = batch.header().nextOffset();
                 }
-                if (position < Math.min(segment.nextOffset(), highWatermark)) {
+                if (position < Math.min(segment.nextOffset(), bound)) {
                     break;
                 }
                 key = segments.higherKey(key);
@@ -323,6 +345,34 @@ public final class BucketLog
             throw e;
         }
         return new LogReadResult(batches, earliest, highWatermark, end);
+    }
+
+    /**
+     * Waits until offset {@code offset} is readable (the high watermark passed it), for a reader
+     * at the tail that long-polls. Returns early when the log closes.
+     *
+     * @return whether the high watermark is above {@code offset}
+     */
+    public boolean awaitHighWatermark(long offset, long timeout, TimeUnit unit)
+            throws InterruptedException
+    {
+        if (highWatermark() > offset) {
+            return true;
+        }
+        long remaining = unit.toNanos(timeout);
+        highWatermarkWaiters.incrementAndGet();
+        highWatermarkLock.lock();
+        try {
+            // an advance publishes the offset, then checks for waiters; a waiter registers, then checks the offset
+            while (highWatermark() <= offset && !closed && remaining > 0) {
+                remaining = highWatermarkAdvanced.awaitNanos(remaining);
+            }
+            return highWatermark() > offset;
+        }
+        finally {
+            highWatermarkLock.unlock();
+            highWatermarkWaiters.decrementAndGet();
+        }
     }
 
     /**
@@ -459,6 +509,7 @@ public final class BucketLog
             catch (IOException e) {
                 failed = e;
             }
+            signalHighWatermark();
             for (LogSegment segment : segments.values()) {
                 try {
                     segment.close();
@@ -475,6 +526,39 @@ public final class BucketLog
             if (failed != null) {
                 throw failed;
             }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the log without flushing and deletes its directory with every file in it, for a
+     * dropped table. Readers holding batches get {@link ClosedChannelException}s from them.
+     */
+    public void closeAndDelete()
+            throws IOException
+    {
+        lock.lock();
+        try {
+            closed = true;
+            signalHighWatermark();
+            for (LogSegment segment : segments.values()) {
+                try {
+                    segment.close();
+                }
+                catch (IOException e) {
+                    log.warn("Could not close segment {} before deleting it", segment.logFile(), e);
+                }
+            }
+            segments.clear();
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(directory);
+            log.info("Deleted bucket log {}", name);
         }
         finally {
             lock.unlock();
@@ -511,6 +595,7 @@ public final class BucketLog
         LogSegment old = activeSegment;
         fsyncs.add(old.flush());
         flushedOffset.accumulateAndGet(endOffset, Math::max);
+        signalHighWatermark();
         LogSegment next = LogSegment.create(directory, endOffset, config);
         FileChannels.fsyncDirectory(directory);
         fsyncs.increment();
@@ -528,6 +613,19 @@ public final class BucketLog
         List<Long> offsets = LogLoader.snapshotOffsets(directory);
         for (int i = 0; i < offsets.size() - WRITER_SNAPSHOTS_TO_KEEP; i++) {
             Files.deleteIfExists(LogFileNames.writerSnapshotFile(directory, offsets.get(i)));
+        }
+    }
+
+    private void signalHighWatermark()
+    {
+        if (highWatermarkWaiters.get() > 0) {
+            highWatermarkLock.lock();
+            try {
+                highWatermarkAdvanced.signalAll();
+            }
+            finally {
+                highWatermarkLock.unlock();
+            }
         }
     }
 

@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  *     long after the first batch of the active segment (default 7 days)
  * @param indexIntervalBytes add an offset- and time-index entry each time at least this many
  *     bytes were appended since the previous entry (default 4096)
- * @param maxBatchBytes the largest batch, header included, an append accepts (default 16 MiB)
+ * @param maxBatchBytes the largest payload a batch may carry (default 16 MiB); the header adds
+ *     {@value RecordBatch#HEADER_SIZE} bytes on disk
  * @param flushPolicy when an append is durable (default {@link FlushPolicy#FSYNC})
  * @param flushIntervalMs for {@link FlushPolicy#INTERVAL}: how often to fsync (default 1000 ms)
  * @param retentionMs delete closed segments whose newest batch is older than this; -1 keeps them
@@ -60,8 +61,8 @@ public record LogConfig(
         checkPositive("segmentBytes", segmentBytes);
         checkPositive("segmentMs", segmentMs);
         checkPositive("indexIntervalBytes", indexIntervalBytes);
-        if (maxBatchBytes < RecordBatch.HEADER_SIZE) {
-            throw new IllegalArgumentException("maxBatchBytes must be at least the batch header size %d: %d".formatted(RecordBatch.HEADER_SIZE, maxBatchBytes));
+        if (maxBatchBytes < 0 || maxBatchBytes > Integer.MAX_VALUE - RecordBatch.HEADER_SIZE) {
+            throw new IllegalArgumentException("maxBatchBytes must be between 0 and %d: %d".formatted(Integer.MAX_VALUE - RecordBatch.HEADER_SIZE, maxBatchBytes));
         }
         checkPositive("flushIntervalMs", flushIntervalMs);
         if (retentionMs < -1) {

@@ -256,6 +256,7 @@ final class LogSegment
             throws IOException
     {
         long end = size;
+        // may include an entry for a batch being appended beyond end; such entries are not checked
         int entries = offsetIndex.entries();
         int[] nextEntry = {0};
         OffsetPosition[] expected = {entries > 0 ? offsetIndex.entry(0) : null};
@@ -273,7 +274,7 @@ final class LogSegment
         if (scan.problem().isPresent()) {
             throw new CorruptLogException("Corrupt batch in %s at position %d: %s".formatted(logFile, scan.validBytes(), scan.problem().get()));
         }
-        if (expected[0] != null) {
+        if (expected[0] != null && expected[0].position() < end) {
             throw new CorruptIndexException("Index %s maps offset %d to position %d, past the last batch".formatted(offsetIndex.file(), expected[0].offset(), expected[0].position()));
         }
     }

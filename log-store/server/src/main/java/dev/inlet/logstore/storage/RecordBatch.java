@@ -59,6 +59,7 @@ public final class RecordBatch
     public static final long NO_WRITER_ID = -1;
     public static final int NO_WRITER_SEQUENCE = -1;
 
+    /** Default limit on a batch's payload (the header adds {@link #HEADER_SIZE} bytes). */
     public static final int DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
     private RecordBatch() {}
@@ -174,16 +175,17 @@ public final class RecordBatch
     }
 
     /**
-     * Rejects a batch larger than the limit.
+     * Rejects a batch whose payload is larger than the limit. The limit is on the payload, the
+     * part a writer controls (server key {@code log.max-batch.bytes}); the header adds
+     * {@link #HEADER_SIZE} bytes on disk.
      *
-     * @param sizeInBytes the whole batch: {@link #HEADER_SIZE} plus the payload
      * @param bucket names the bucket in the message
      */
-    public static void checkBatchSize(long sizeInBytes, int maxBatchBytes, String bucket)
+    public static void checkPayloadSize(long payloadBytes, int maxBatchBytes, String bucket)
     {
-        if (sizeInBytes > maxBatchBytes) {
-            throw new RecordBatchTooLargeException("Record batch of %d bytes for bucket %s is larger than the maximum of %d bytes".formatted(
-                    sizeInBytes, bucket, maxBatchBytes));
+        if (payloadBytes > maxBatchBytes) {
+            throw new RecordBatchTooLargeException("Record batch with a payload of %d bytes for bucket %s is larger than the maximum of %d bytes".formatted(
+                    payloadBytes, bucket, maxBatchBytes));
         }
     }
 

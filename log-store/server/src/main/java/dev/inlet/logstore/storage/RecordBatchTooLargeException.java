@@ -7,7 +7,7 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 
 /**
- * A batch is larger than the configured maximum ({@link LogConfig#maxBatchBytes()}). Nothing was
+ * A batch's payload is larger than the configured maximum ({@link LogConfig#maxBatchBytes()}). Nothing was
  * written; the writer has to split the batch.
  */
 public class RecordBatchTooLargeException

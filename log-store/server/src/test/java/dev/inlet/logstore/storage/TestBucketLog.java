@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.inlet.logstore.storage.TestRecordBatch.payload;
@@ -139,6 +142,64 @@ class TestBucketLog
                     assertThat(log.read(offset, 1).batches().getFirst().baseOffset()).isEqualTo(w.result().baseOffset());
                 }
             }
+        }
+    }
+
+    @Test
+    void readStopsBeforeTheFirstBatchAtOrAfterMaxOffset()
+            throws IOException
+    {
+        try (BucketLog log = BucketLog.open(dir, SMALL)) {
+            appendBatches(log, 40, T0);
+            // batches [0], [1, 2], [3, 5], [6], ...
+            assertThat(log.read(0, 7, Integer.MAX_VALUE).batches()).extracting(LogBatch::baseOffset).containsExactly(0L, 1L, 3L, 6L);
+            assertThat(log.read(0, 6, Integer.MAX_VALUE).batches()).extracting(LogBatch::baseOffset).containsExactly(0L, 1L, 3L);
+            assertThat(log.read(4, 6, Integer.MAX_VALUE).batches()).extracting(LogBatch::baseOffset).containsExactly(3L);
+            assertThat(log.read(6, 6, Integer.MAX_VALUE).batches()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTailReaderWaitsForTheHighWatermark()
+            throws Exception
+    {
+        try (BucketLog log = BucketLog.open(dir, SMALL.withFlushPolicy(FlushPolicy.FSYNC))) {
+            CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> await(log, 0, 60_000));
+            log.append(payload(10, 1), 1, 1, -1, -1, T0);
+            // appended but not durable: still not readable
+            assertThat(log.awaitHighWatermark(0, 1, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(waiting).isNotDone();
+            log.flush();
+            assertThat(waiting.get(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(log.awaitHighWatermark(0, 0, TimeUnit.MILLISECONDS)).isTrue();
+
+            // closing the log releases waiters
+            CompletableFuture<Boolean> forever = CompletableFuture.supplyAsync(() -> await(log, 100, 600_000));
+            log.close();
+            assertThat(forever.get(60, TimeUnit.SECONDS)).isFalse();
+        }
+    }
+
+    @Test
+    void closeAndDeleteRemovesTheDirectory()
+            throws IOException
+    {
+        Path bucket = dir.resolve("bucket");
+        BucketLog log = BucketLog.open(bucket, SMALL);
+        appendBatches(log, 40, T0);
+        log.closeAndDelete();
+        assertThat(bucket).doesNotExist();
+        assertThatThrownBy(() -> log.read(0, 10)).isInstanceOf(LogStorageException.class);
+        log.close();
+    }
+
+    private static boolean await(BucketLog log, long offset, long timeoutMs)
+    {
+        try {
+            return log.awaitHighWatermark(offset, timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException e) {
+            throw new RuntimeException(e);
         }
     }
 
@@ -446,14 +507,46 @@ class TestBucketLog
     }
 
     @Test
+    void readersTailingConcurrentAppendsSeeOnlyWholeBatches()
+            throws Exception
+    {
+        try (BucketLog log = BucketLog.open(dir, SMALL)) {
+            int batches = 400;
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    appendBatches(log, batches, T0);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            long next = 0;
+            int seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen < batches && System.nanoTime() < deadline) {
+                for (LogBatch batch : log.read(next, 500).batches()) {
+                    assertThat(batch.baseOffset()).isEqualTo(next);
+                    assertThat(batch.readPayload()).isEqualTo(payload(40 + (seen * 37) % 60, seen));
+                    next = batch.lastOffset() + 1;
+                    seen++;
+                }
+            }
+            writer.join();
+            assertThat(seen).isEqualTo(batches);
+            assertThat(next).isEqualTo(log.endOffset());
+            log.verify();
+        }
+    }
+
+    @Test
     void rejectsBatchesLargerThanTheMaximum()
             throws IOException
     {
         try (BucketLog log = BucketLog.open(dir, SMALL.withMaxBatchBytes(100))) {
-            log.append(payload(53, 1), 1, 1, -1, -1, T0);
-            assertThatThrownBy(() -> log.append(payload(54, 1), 1, 1, -1, -1, T0))
+            log.append(payload(100, 1), 1, 1, -1, -1, T0);
+            assertThatThrownBy(() -> log.append(payload(101, 1), 1, 1, -1, -1, T0))
                     .isInstanceOf(RecordBatchTooLargeException.class)
-                    .hasMessage("Record batch of 101 bytes for bucket %s is larger than the maximum of 100 bytes".formatted(dir));
+                    .hasMessage("Record batch with a payload of 101 bytes for bucket %s is larger than the maximum of 100 bytes".formatted(dir));
             assertThat(log.endOffset()).isEqualTo(1);
         }
     }

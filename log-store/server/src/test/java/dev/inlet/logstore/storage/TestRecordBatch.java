@@ -125,10 +125,10 @@ class TestRecordBatch
     @Test
     void maxBatchSize()
     {
-        RecordBatch.checkBatchSize(16 * 1024 * 1024, RecordBatch.DEFAULT_MAX_BATCH_BYTES, "orders/0");
-        assertThatThrownBy(() -> RecordBatch.checkBatchSize(16 * 1024 * 1024 + 1, RecordBatch.DEFAULT_MAX_BATCH_BYTES, "orders/0"))
+        RecordBatch.checkPayloadSize(16 * 1024 * 1024, RecordBatch.DEFAULT_MAX_BATCH_BYTES, "orders/0");
+        assertThatThrownBy(() -> RecordBatch.checkPayloadSize(16 * 1024 * 1024 + 1, RecordBatch.DEFAULT_MAX_BATCH_BYTES, "orders/0"))
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.BATCH_TOO_LARGE))
-                .hasMessage("Record batch of 16777217 bytes for bucket orders/0 is larger than the maximum of 16777216 bytes");
+                .hasMessage("Record batch with a payload of 16777217 bytes for bucket orders/0 is larger than the maximum of 16777216 bytes");
     }
 
     @Test
