@@ -124,6 +124,11 @@ public final class HotStoreBenchmark
         if (rows < 1 || warmupRows < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--rows must be positive and --warmup not negative");
         }
+        for (String name : targetNames) {
+            if (!name.equals("kafka") && !name.equals("inlet")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown --target " + name + ": use kafka, inlet or both");
+            }
+        }
         // always a new directory of our own, even under --dir, so that deleting it deletes nothing else
         Path root = directory != null
                 ? Files.createTempDirectory(Files.createDirectories(directory), "inlet-bench-")

@@ -69,9 +69,10 @@ public final class KafkaBroker
      * Formats {@code directory} and starts the broker; returns once it answers on its listener.
      *
      * @param heap the broker's {@code -Xms}/{@code -Xmx}, such as {@code 1g} (Kafka's default)
+     * @param extraJvmFlags added after Kafka's own
      * @param brokerConfig settings added to (or replacing) the defaults of this class
      */
-    public static KafkaBroker start(Path directory, String heap, Map<String, String> brokerConfig, Duration timeout)
+    public static KafkaBroker start(Path directory, String heap, List<String> extraJvmFlags, Map<String, String> brokerConfig, Duration timeout)
             throws IOException, InterruptedException
     {
         Files.createDirectories(directory);
@@ -112,6 +113,7 @@ public final class KafkaBroker
         command.add("-Xms" + heap);
         command.add("-Xmx" + heap);
         command.addAll(KAFKA_JVM_FLAGS);
+        command.addAll(extraJvmFlags);
         command.add("-Dlog4j2.configurationFile=" + logConfig);
         command.add("-cp");
         command.add(absoluteClassPath());

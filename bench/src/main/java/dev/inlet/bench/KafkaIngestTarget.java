@@ -53,6 +53,7 @@ public final class KafkaIngestTarget
     private static final Duration FETCH_STALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final String brokerHeap;
+    private final List<String> brokerJvmFlags;
     private TargetConfig config;
     private KafkaBroker broker;
     private KafkaProducer<Long, Object[]> producer;
@@ -65,7 +66,14 @@ public final class KafkaIngestTarget
 
     public KafkaIngestTarget(String brokerHeap)
     {
+        this(brokerHeap, List.of());
+    }
+
+    /** With extra flags for the broker JVM (tests start it with the client compiler only, which starts faster). */
+    KafkaIngestTarget(String brokerHeap, List<String> brokerJvmFlags)
+    {
         this.brokerHeap = requireNonNull(brokerHeap, "brokerHeap is null");
+        this.brokerJvmFlags = List.copyOf(brokerJvmFlags);
     }
 
     @Override
@@ -99,7 +107,7 @@ public final class KafkaIngestTarget
             throws Exception
     {
         this.config = requireNonNull(config, "config is null");
-        broker = KafkaBroker.start(config.directory().resolve("kafka"), brokerHeap, Map.of(), BROKER_START_TIMEOUT);
+        broker = KafkaBroker.start(config.directory().resolve("kafka"), brokerHeap, brokerJvmFlags, Map.of(), BROKER_START_TIMEOUT);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             NewTopic topic = new NewTopic(TOPIC, config.buckets(), (short) 1).configs(topicConfig(config.durability()));
             admin.createTopics(List.of(topic)).all().get();
