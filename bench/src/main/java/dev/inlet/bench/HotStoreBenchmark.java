@@ -268,6 +268,10 @@ public final class HotStoreBenchmark
                 ingests.add(result);
                 ingested = true;
                 progress(label, "measured ingest of %,d rows in %.2f s".formatted(measured.size(), seconds(elapsed)));
+                String notes = store.describeLastIngest();
+                if (!notes.isEmpty()) {
+                    progress(label, notes);
+                }
 
                 if (fetch && store instanceof FetchTarget fetchTarget) {
                     long tableRows = warmup.size() + (long) measured.size();

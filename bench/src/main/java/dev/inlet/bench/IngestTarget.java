@@ -44,6 +44,15 @@ public interface IngestTarget
     void ingest(List<Object[]> rows)
             throws Exception;
 
+    /**
+     * What the client saw during the last {@link #ingest}, in one line for the output (average batch
+     * size, requests, latency), or empty. It explains a figure; it is not compared.
+     */
+    default String describeLastIngest()
+    {
+        return "";
+    }
+
     /** Stops the clients and the servers; called even when {@link #start} failed part-way. */
     @Override
     void close()

@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
@@ -177,6 +179,23 @@ public final class KafkaIngestTarget
         if (acknowledged.get() != rows.size()) {
             throw new IOException("Kafka acknowledged " + acknowledged.get() + " of " + rows.size() + " rows");
         }
+    }
+
+    /** The producer's own averages over its last 30 seconds or so (Kafka's metric window), which covers a measured pass. */
+    @Override
+    public String describeLastIngest()
+    {
+        Map<String, Double> values = new HashMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> entry : producer.metrics().entrySet()) {
+            if (entry.getKey().group().equals("producer-metrics") && entry.getValue().metricValue() instanceof Double value) {
+                values.put(entry.getKey().name(), value);
+            }
+        }
+        return "producer: batch-size-avg %.0f B, records-per-request-avg %.0f, request-latency-avg %.1f ms, request-rate %.1f/s".formatted(
+                values.getOrDefault("batch-size-avg", Double.NaN),
+                values.getOrDefault("records-per-request-avg", Double.NaN),
+                values.getOrDefault("request-latency-avg", Double.NaN),
+                values.getOrDefault("request-rate", Double.NaN));
     }
 
     @Override
