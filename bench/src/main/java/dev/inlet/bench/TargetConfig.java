@@ -1,0 +1,58 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the harness gives every target for one session, the same for each, so that both stores run
+ * with the same table layout and client batching.
+ *
+ * @param directory an empty directory for the target's servers' data (on the disk under test)
+ * @param buckets Inlet's bucket count and Kafka's partition count; rows are routed by
+ *     {@link BenchSchema#BUCKET_KEY}
+ * @param durability when a batch is acknowledged
+ * @param batchBytes a bucket's batch is sent once it holds this many bytes (Kafka {@code batch.size},
+ *     Inlet {@code WriterOptions.batchBytes})
+ * @param batchRows ... or this many rows (Inlet only: Kafka batches by bytes; with 1 KB rows the
+ *     byte limit is reached first)
+ * @param linger ... or once its first row has waited this long (Kafka {@code linger.ms})
+ * @param maxInFlightBytes client memory for batches sent but not acknowledged (Kafka
+ *     {@code buffer.memory}, Inlet {@code maxInFlightBytes}): the client blocks past it
+ * @param fetchBytesPerBucket payload bytes one fetch of one bucket may return (Kafka
+ *     {@code max.partition.fetch.bytes}, Inlet {@code ScanOptions.maxBytesPerFetch})
+ */
+public record TargetConfig(
+        Path directory,
+        int buckets,
+        Durability durability,
+        int batchBytes,
+        int batchRows,
+        Duration linger,
+        long maxInFlightBytes,
+        int fetchBytesPerBucket)
+{
+    public TargetConfig
+    {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(durability, "durability is null");
+        requireNonNull(linger, "linger is null");
+        if (buckets < 1 || batchBytes < 1 || batchRows < 1 || maxInFlightBytes < 1 || fetchBytesPerBucket < 1) {
+            throw new IllegalArgumentException("sizes must be positive");
+        }
+    }
+
+    public TargetConfig withDirectory(Path value)
+    {
+        return new TargetConfig(value, buckets, durability, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket);
+    }
+
+    public TargetConfig withDurability(Durability value)
+    {
+        return new TargetConfig(directory, buckets, value, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket);
+    }
+}
