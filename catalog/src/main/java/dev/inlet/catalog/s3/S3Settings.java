@@ -60,8 +60,15 @@ public record S3Settings(
         Objects.requireNonNull(credentials, "credentials is null");
         Objects.requireNonNull(accessKey, "accessKey is null");
         Objects.requireNonNull(secretKey, "secretKey is null");
+        // missing static keys are reported when S3 is first used, not here: a deployment without
+        // lake tables never needs S3
+    }
+
+    private void checkStaticKeys()
+    {
         if (credentials == S3Credentials.STATIC && (accessKey.isEmpty() || secretKey.isEmpty())) {
-            throw new IllegalArgumentException("static S3 credentials need both s3.access-key and s3.secret-key");
+            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
+                    "S3 is needed (a table has a lake format), but static S3 credentials need both s3.access-key and s3.secret-key");
         }
     }
 
@@ -131,6 +138,7 @@ public record S3Settings(
 
     public AwsCredentialsProvider credentialsProvider()
     {
+        checkStaticKeys();
         return switch (credentials) {
             case STATIC -> StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey.orElseThrow(), secretKey.orElseThrow()));
             case ENVIRONMENT -> EnvironmentVariableCredentialsProvider.create();
@@ -168,6 +176,7 @@ public record S3Settings(
         p.put("s3.path-style-access", Boolean.toString(pathStyleAccess));
         p.put("client.region", region);
         if (credentials == S3Credentials.STATIC) {
+            checkStaticKeys();
             p.put("s3.access-key-id", accessKey.orElseThrow());
             p.put("s3.secret-access-key", secretKey.orElseThrow());
         }
@@ -186,6 +195,7 @@ public record S3Settings(
         p.put(PAIMON_PATH_STYLE_ACCESS, Boolean.toString(pathStyleAccess));
         p.put(PAIMON_CREDENTIALS, credentials.name().toLowerCase(Locale.ROOT));
         if (credentials == S3Credentials.STATIC) {
+            checkStaticKeys();
             p.put(PAIMON_ACCESS_KEY, accessKey.orElseThrow());
             p.put(PAIMON_SECRET_KEY, secretKey.orElseThrow());
         }

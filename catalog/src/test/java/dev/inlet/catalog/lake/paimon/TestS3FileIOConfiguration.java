@@ -63,9 +63,9 @@ class TestS3FileIOConfiguration
         assertThatThrownBy(() -> S3Settings.fromPaimonOptions(Map.of("s3.access-key", "ak")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Set both s3.access-key and s3.secret-key, or neither");
-        assertThatThrownBy(() -> S3Settings.fromPaimonOptions(Map.of("s3.credentials", "static")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("static S3 credentials need both s3.access-key and s3.secret-key");
+        assertThatThrownBy(() -> S3Settings.fromPaimonOptions(Map.of("s3.credentials", "static")).credentialsProvider())
+                .isInstanceOf(dev.inlet.catalog.error.InletException.class)
+                .hasMessage("S3 is needed (a table has a lake format), but static S3 credentials need both s3.access-key and s3.secret-key");
         assertThatThrownBy(() -> S3Settings.fromPaimonOptions(Map.of("s3.path.style.access", "yes")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Invalid s3.path.style.access value 'yes': use true or false");

@@ -1,0 +1,201 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.bench;
+
+import dev.inlet.catalog.CatalogSettings;
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.model.Column;
+import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.logstore.client.AppendResult;
+import dev.inlet.logstore.client.AppendWriter;
+import dev.inlet.logstore.client.ClientConfig;
+import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.LogScanner;
+import dev.inlet.logstore.client.ScanBatch;
+import dev.inlet.logstore.client.ScanOptions;
+import dev.inlet.logstore.client.StartPosition;
+import dev.inlet.logstore.client.WriterOptions;
+import dev.inlet.logstore.protocol.Actions;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Inlet's side of the hot-store benchmark: a hot-store server in its own JVM (same heap and the
+ * same machine as the Kafka broker), a log table of the benchmark's 20 columns bucketed by
+ * {@code id}, Inlet's {@link AppendWriter} with the harness's batching, and {@link LogScanner}
+ * for the full and the pruned fetch (the server sends only the requested columns).
+ */
+public final class InletIngestTarget
+        implements IngestTarget, FetchTarget
+{
+    private static final String TABLE = "bench.events";
+    private static final String HEAP = "1g";
+
+    private Process server;
+    private InletClient client;
+    private TargetConfig config;
+    private long lastBatches;
+
+    @Override
+    public String name()
+    {
+        return "inlet";
+    }
+
+    @Override
+    public String durability(Durability mode, TargetConfig config)
+    {
+        return switch (mode) {
+            case FSYNC -> "log.flush.policy=fsync: acked after fsync, group commit; idempotent writer; batches of " + config.batchRows() + " rows / "
+                    + config.batchBytes() + " B, linger " + config.linger().toMillis() + " ms";
+            case NONE -> "log.flush.policy=none: acked once in the page cache; idempotent writer; same batching";
+        };
+    }
+
+    @Override
+    public void start(TargetConfig config)
+            throws Exception
+    {
+        this.config = config;
+        Path dir = config.directory();
+        Files.createDirectories(dir);
+        int port = freePort();
+        Path conf = dir.resolve("inlet.properties");
+        Files.writeString(conf, String.join("\n",
+                "data-dir=" + dir.resolve("data"),
+                "server.port=" + port,
+                "server.metrics.port=0",
+                "log.flush.policy=" + (config.durability() == Durability.FSYNC ? "fsync" : "none"),
+                ""));
+        try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
+            catalog.createDatabase("bench", true);
+            TableDescriptor.Builder table = TableDescriptor.builder().bucketCount(config.buckets()).bucketKey(BenchSchema.BUCKET_KEY);
+            int id = 1;
+            for (BenchSchema.Column c : BenchSchema.COLUMNS) {
+                table.column(new Column(id++, c.name(), DataType.parse(c.type().sqlType()), !c.name().equals(BenchSchema.BUCKET_KEY)));
+            }
+            catalog.createTable(TablePath.parse(TABLE), table.build(), true);
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP,
+                "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-cp", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(p -> Path.of(p).toAbsolutePath().toString())
+                        .collect(Collectors.joining(File.pathSeparator)),
+                InletServerMain.class.getName(), conf.toString()));
+        server = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("READY ")) {
+                break;
+            }
+            seen.append(line).append('\n');
+        }
+        if (!server.isAlive()) {
+            throw new IOException("Inlet server did not start:\n" + seen);
+        }
+        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+        client = InletClient.connect(new ClientConfig(URI.create("grpc://127.0.0.1:" + port), Optional.empty(), Duration.ofMinutes(5)));
+    }
+
+    @Override
+    public void ingest(List<Object[]> rows)
+            throws Exception
+    {
+        WriterOptions options = new WriterOptions(config.batchRows(), config.batchBytes(), config.linger(), config.maxInFlightBytes(), true, 5, Duration.ofMinutes(2));
+        List<CompletableFuture<AppendResult>> results = new ArrayList<>(rows.size());
+        try (AppendWriter writer = client.newWriter(TABLE, options)) {
+            for (Object[] row : rows) {
+                results.add(writer.append(row));
+            }
+        }
+        for (CompletableFuture<AppendResult> r : results) {
+            r.join();
+        }
+        lastBatches = results.size();
+    }
+
+    @Override
+    public String describeLastIngest()
+    {
+        return lastBatches + " rows acknowledged";
+    }
+
+    @Override
+    public long fullFetch()
+            throws Exception
+    {
+        return fetch(ScanOptions.defaults());
+    }
+
+    @Override
+    public boolean supportsColumnPruning()
+    {
+        return true;
+    }
+
+    @Override
+    public long prunedFetch(List<String> columns)
+            throws Exception
+    {
+        return fetch(ScanOptions.defaults().withColumns(columns));
+    }
+
+    private long fetch(ScanOptions options)
+    {
+        long total = client.offsets(TABLE, "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
+        long read = 0;
+        ScanOptions sized = new ScanOptions(options.columns(), config.fetchBytesPerBucket());
+        try (LogScanner scanner = client.newScanner(TABLE, sized)) {
+            scanner.subscribeAll("", StartPosition.earliest());
+            while (read < total) {
+                for (ScanBatch batch : scanner.poll(Duration.ofSeconds(5))) {
+                    try (batch) {
+                        read += batch.rowCount();
+                    }
+                }
+            }
+        }
+        return read;
+    }
+
+    @Override
+    public void close()
+            throws Exception
+    {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort()
+            throws IOException
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
