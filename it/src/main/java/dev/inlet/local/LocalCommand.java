@@ -14,6 +14,7 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.s3.EmbeddedS3Server;
 import dev.inlet.catalog.s3.S3Settings;
+import dev.inlet.logstore.server.LogStoreServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,11 +90,17 @@ public final class LocalCommand
             s3 = embedded.settings();
         }
         CatalogSettings settings = CatalogSettings.fromConfig(config).withS3(s3);
+        // the hot store reads the same configuration, with the S3 the local deployment uses
+        InletConfig serverConfig = config.with(java.util.Map.of(
+                CatalogOptions.S3_ENDPOINT.key(), s3.endpoint().map(URI::toString).orElse(""),
+                CatalogOptions.S3_ACCESS_KEY.key(), s3.accessKey().orElse(""),
+                CatalogOptions.S3_SECRET_KEY.key(), s3.secretKey().orElse("")));
         ShutdownSignal signal = ShutdownSignal.install();
         EmbeddedS3Server s3Server = embedded;
         boolean stopped = false;
-        try (InletCatalog catalog = new InletCatalog(settings)) {
+        try (InletCatalog catalog = new InletCatalog(settings); LogStoreServer hot = LogStoreServer.start(serverConfig)) {
             createBuckets(s3, settings);
+            URI hotEndpoint = URI.create("grpc://127.0.0.1:" + hot.port());
             out.println("Inlet local is up.");
             out.println("  data folder:      " + dataDir);
             out.println("  S3 endpoint:      " + s3.endpoint().map(URI::toString).orElse("AWS") + (s3Server != null ? " (embedded, files under " + dataDir.resolve("s3") + ")" : ""));
@@ -101,11 +108,17 @@ public final class LocalCommand
             out.println("  catalog database: " + settings.database());
             out.println("  Paimon warehouse: " + settings.paimonWarehouse());
             out.println("  Iceberg warehouse:" + " " + settings.icebergWarehouse());
+            out.println("  hot store:        " + hotEndpoint + (hot.metricsPort() > 0 ? " (metrics http://127.0.0.1:" + hot.metricsPort() + "/metrics)" : ""));
             if (!noDemo) {
-                new LocalDemo(catalog, out).createTables();
+                LocalDemo demo = new LocalDemo(catalog, out);
+                demo.createTables();
+                demo.createClicks();
+                long rows = LocalDemo.feedClicks(hotEndpoint, 100);
+                out.println("  wrote 100 clicks to " + LocalDemo.CLICKS + " (" + rows + " rows in the hot store)");
             }
             out.println();
-            out.println("Try:  inlet table list   |   inlet table describe demo.orders_paimon");
+            out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet table describe demo.orders_paimon");
+            out.println("Not running yet: tiering to the lake, union reads and Trino (see README's status table).");
             out.flush();
             if (exitAfterSetup) {
                 return ExitCodes.OK;

@@ -44,6 +44,41 @@ final class LocalDemo
         }
     }
 
+    /** A log table the demo feeds through the hot store, so that {@code inlet tail} shows rows. */
+    static final TablePath CLICKS = new TablePath(DATABASE, "clicks");
+
+    void createClicks()
+    {
+        catalog.createTable(CLICKS, TableDescriptor.builder()
+                .column("click_id", DataType.bigint(), false)
+                .column("user_id", DataType.string(), false)
+                .column("url", DataType.string())
+                .column("ts", DataType.timestamp(3))
+                .bucketKey("user_id")
+                .bucketCount(4)
+                .lakeFormat(LakeFormat.PAIMON)
+                .comment("demo clicks, appended through the hot store")
+                .build(), true);
+        out.println("  " + CLICKS + " -> log table in the hot store (lake: paimon)");
+    }
+
+    /** Appends {@code count} clicks; returns how many rows the table's buckets hold now. */
+    static long feedClicks(java.net.URI endpoint, int count)
+    {
+        try (var client = dev.inlet.logstore.client.InletClient.connect(dev.inlet.logstore.client.ClientConfig.of(endpoint));
+                var writer = client.newWriter(CLICKS.toString(), dev.inlet.logstore.client.WriterOptions.defaults())) {
+            long base = client.offsets(CLICKS.toString(), "", dev.inlet.logstore.protocol.Actions.OffsetSpec.LATEST, 0).stream()
+                    .mapToLong(dev.inlet.logstore.protocol.Actions.BucketOffset::offset).sum();
+            java.time.LocalDateTime now = java.time.LocalDateTime.now().withNano(0);
+            for (int i = 0; i < count; i++) {
+                long id = base + i;
+                writer.append(new Object[] {id, "user-" + (id % 10), "/products/" + (id % 7), now.plusSeconds(i)});
+            }
+            writer.flush();
+            return base + count;
+        }
+    }
+
     static TableDescriptor orders(LakeFormat format)
     {
         return TableDescriptor.builder()

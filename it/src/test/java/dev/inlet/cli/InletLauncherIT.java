@@ -38,6 +38,14 @@ class InletLauncherIT
 
     private record Result(int exitCode, String out) {}
 
+    private static int freePort()
+            throws java.io.IOException
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private Result run(String... args)
             throws Exception
     {
@@ -71,7 +79,9 @@ class InletLauncherIT
         // the distribution's own configuration, with the data folder moved into this test's folder
         Files.writeString(dir.resolve("conf/inlet.properties"), Files.readString(DIST.resolve("conf/inlet.properties")).replace("data-dir=data", "data-dir=" + data));
 
-        Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--s3-port", "0").directory(dir.toFile()).redirectErrorStream(true).start();
+        int hotPort = freePort();
+        Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--s3-port", "0", "--set", "server.port=" + hotPort,
+                "--set", "server.metrics.port=0").directory(dir.toFile()).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8))) {
@@ -104,16 +114,21 @@ class InletLauncherIT
             Result create = run("table", "create", "shop.orders", "--columns", "order_id BIGINT NOT NULL, amount DECIMAL(12,2)",
                     "--primary-key", "order_id", "--lake", "iceberg", "--set", "s3.endpoint=" + endpoint);
             assertThat(create.exitCode()).as(create.out()).isZero();
-            assertThat(create.out()).contains("Created table shop.orders (id 3)\nLake table (iceberg): s3://inlet-lake/iceberg/shop/orders\n");
+            assertThat(create.out()).contains("Created table shop.orders (id 4)\nLake table (iceberg): s3://inlet-lake/iceberg/shop/orders\n");
 
             Result list = run("table", "list");
             assertThat(list.exitCode()).isZero();
             assertThat(list.out()).isEqualTo("""
                     TABLE                KIND         BUCKETS  LAKE     COLUMNS
+                    demo.clicks          log          4        paimon   4
                     demo.orders_iceberg  primary-key  4        iceberg  4
                     demo.orders_paimon   primary-key  4        paimon   4
                     shop.orders          primary-key  4        iceberg  2
                     """);
+            // the demo's rows are in the hot store, readable by another process
+            Result tail = run("tail", "demo.clicks", "--from", "earliest", "--limit", "3", "--columns", "click_id", "--set", "server.endpoint=grpc://127.0.0.1:" + hotPort);
+            assertThat(tail.exitCode()).as(tail.out()).isZero();
+            assertThat(tail.out().lines().filter(l -> l.startsWith("{")).toList()).hasSize(3).allMatch(l -> l.matches("\\{\"_bucket\":[0-3],\"_offset\":\\d+,\"click_id\":\\d+}"));
             // the lake files are in the embedded store's folder
             assertThat(data.resolve("s3/inlet-lake/paimon/demo.db/orders_paimon/schema/schema-0")).exists();
 

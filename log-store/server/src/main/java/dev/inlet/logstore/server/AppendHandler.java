@@ -58,6 +58,10 @@ final class AppendHandler
     void run(AppendCommand command, FlightStream stream, StreamListener<PutResult> acks)
     {
         HotTable table = store.table(command.table());
+        if (table.descriptor().hasPrimaryKey()) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Table " + table.path() + " has a primary key " + table.descriptor().primaryKey()
+                    + "; it takes upserts, which this hot store does not serve yet (only log tables take appends)");
+        }
         BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
         CompletableFuture<Throwable> ackFailure = new CompletableFuture<>();
         Thread ackThread = Thread.ofVirtual().name("inlet-acks-" + table.path()).start(() -> sendAcks(pending, acks, ackFailure));

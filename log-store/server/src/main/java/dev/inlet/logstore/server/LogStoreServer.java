@@ -96,7 +96,7 @@ public final class LogStoreServer
         if (metricsPort != 0) {
             metricsPort = metrics.serve(host, Math.max(metricsPort, 0));
         }
-        RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES));
+        RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES), metrics);
         LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {})", location.getUri(), dataDir, storage.flushPolicyName(),
                 config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off");
         return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention);

@@ -30,13 +30,15 @@ final class RetentionService
     private final HotStore store;
     private final InletCatalog catalog;
     private final long retentionBytes;
+    private final ServerMetrics metrics;
     private final ScheduledExecutorService executor;
 
-    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes)
+    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes, ServerMetrics metrics)
     {
         this.store = store;
         this.catalog = catalog;
         this.retentionBytes = retentionBytes;
+        this.metrics = metrics;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("inlet-retention").unstarted(r));
         executor.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -58,6 +60,8 @@ final class RetentionService
             boolean lake = table.descriptor().lakeFormat() != LakeFormat.NONE;
             List<TieredOffset> tiered = lake ? catalog.store().tieredOffsets(table.info().tableId()) : List.of();
             long retentionMs = table.descriptor().hotRetention().toMillis();
+            long segments = 0;
+            long bytes = 0;
             for (HotTable.HotPartition partition : table.partitions()) {
                 for (int b = 0; b < partition.buckets().length; b++) {
                     int bucket = b;
@@ -66,8 +70,13 @@ final class RetentionService
                             ? OptionalLong.of(tiered.stream().filter(t -> t.partition().equals(partition.name()) && t.bucket() == bucket).mapToLong(TieredOffset::offset).findFirst().orElse(0))
                             : OptionalLong.empty();
                     partition.buckets()[b].applyRetention(now, retentionMs, retentionBytes, limit);
+                    segments += partition.buckets()[b].segmentCount();
+                    bytes += partition.buckets()[b].sizeInBytes();
                 }
             }
+            // refreshed on every retention pass (log.retention.check-interval)
+            metrics.segments.labelValues(table.path().toString()).set(segments);
+            metrics.logBytes.labelValues(table.path().toString()).set(bytes);
         }
     }
 

@@ -41,8 +41,8 @@ public final class ServerMetrics
         requestSeconds = Histogram.builder().name("inlet_hot_request_seconds").help("Latency of requests, by kind (append = until the batch is durable)")
                 .labelNames("kind").register(registry);
         fsyncSeconds = Histogram.builder().name("inlet_hot_fsync_seconds").help("Duration of one group-commit fsync").register(registry);
-        segments = Gauge.builder().name("inlet_hot_segments").help("Segment files").labelNames("table").register(registry);
-        logBytes = Gauge.builder().name("inlet_hot_log_bytes").help("Bytes in segment files").labelNames("table").register(registry);
+        segments = Gauge.builder().name("inlet_hot_segments").help("Segment files, as of the last retention pass").labelNames("table").register(registry);
+        logBytes = Gauge.builder().name("inlet_hot_log_bytes").help("Bytes in segment files, as of the last retention pass").labelNames("table").register(registry);
         errors = Counter.builder().name("inlet_hot_errors_total").help("Requests that failed, by error code").labelNames("code").register(registry);
         JvmMetrics.builder().register(registry);
     }

@@ -522,4 +522,25 @@ class TestLogStoreServer
             }
         }
     }
+
+    @Test
+    void prometheusEndpointCountsRowsPerTable()
+            throws Exception
+    {
+        hot.close();
+        hot = new TestingHotStore(dir, Map.of("server.metrics.port", "-1"));
+        hot.createTable("shop.orders", orders());
+        try (InletClient client = hot.client(); AppendWriter writer = client.newWriter("shop.orders", WriterOptions.defaults())) {
+            for (long id = 0; id < 100; id++) {
+                writer.append(order(id));
+            }
+        }
+        hot.server().runRetention();
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + hot.server().metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("inlet_hot_records_in_total{table=\"shop.orders\"} 100.0");
+        assertThat(metrics).containsPattern("inlet_hot_segments\\{table=\"shop.orders\"} [1-9]");
+        assertThat(metrics).contains("inlet_hot_request_seconds_count{kind=\"append\"}");
+    }
 }
