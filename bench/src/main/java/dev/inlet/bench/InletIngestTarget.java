@@ -95,8 +95,13 @@ public final class InletIngestTarget
             catalog.createTable(TablePath.parse(TABLE), table.build(), true);
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP,
-                "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-cp", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(p -> Path.of(p).toAbsolutePath().toString())
+                "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+        // e.g. -XX:StartFlightRecording=filename=server.jfr to profile the server
+        String extra = System.getenv("INLET_BENCH_SERVER_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(p -> Path.of(p).toAbsolutePath().toString())
                         .collect(Collectors.joining(File.pathSeparator)),
                 InletServerMain.class.getName(), conf.toString()));
         server = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();

@@ -353,6 +353,19 @@ final class AppendSender
 
         void put(PendingBatch batch)
         {
+            // Flight's putNext spins on the call's readiness, and gRPC calls a stream not ready
+            // once 32 KiB are queued, so every batch would burn a core while the previous one
+            // drains — a core the server on the same machine needs. Wait here without spinning.
+            long parkNanos = 20_000;
+            while (!listener.isReady() && !Thread.currentThread().isInterrupted()) {
+                synchronized (AppendSender.this) {
+                    if (streamBroken || stream != this && stream != null) {
+                        return;
+                    }
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(parkNanos);
+                parkNanos = Math.min(parkNanos * 2, 1_000_000);
+            }
             new VectorLoader(root).load(batch.batch());
             byte[] route = new BatchRoute(BatchRoute.VERSION, batch.partition(), batch.bucket(), batch.sequence()).toBytes();
             ArrowBuf metadata = dev.inlet.logstore.protocol.MetadataBuffers.of(client.allocator(), route);
