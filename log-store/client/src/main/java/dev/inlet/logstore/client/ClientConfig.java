@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param endpoint {@code grpc://host:port} (or {@code grpc+tls://host:port})
  * @param token bearer token, when the server requires one
  * @param requestTimeout deadline of one request (an append ack, a fetch, an action)
+ * @param trustedCertificates PEM certificates to trust for {@code grpc+tls://} besides the
+ *     system's (e.g. a self-signed server certificate)
  */
-public record ClientConfig(URI endpoint, Optional<String> token, Duration requestTimeout)
+public record ClientConfig(URI endpoint, Optional<String> token, Duration requestTimeout, Optional<java.nio.file.Path> trustedCertificates)
 {
     public static final int DEFAULT_PORT = 9123;
 
@@ -24,10 +26,16 @@ public record ClientConfig(URI endpoint, Optional<String> token, Duration reques
         Objects.requireNonNull(endpoint, "endpoint is null");
         Objects.requireNonNull(token, "token is null");
         Objects.requireNonNull(requestTimeout, "requestTimeout is null");
+        Objects.requireNonNull(trustedCertificates, "trustedCertificates is null");
         String scheme = endpoint.getScheme();
         if (!"grpc".equals(scheme) && !"grpc+tcp".equals(scheme) && !"grpc+tls".equals(scheme)) {
             throw new IllegalArgumentException("hot-store endpoint '" + endpoint + "' must be grpc://host:port or grpc+tls://host:port");
         }
+    }
+
+    public ClientConfig(URI endpoint, Optional<String> token, Duration requestTimeout)
+    {
+        this(endpoint, token, requestTimeout, Optional.empty());
     }
 
     public static ClientConfig of(URI endpoint)
@@ -37,6 +45,11 @@ public record ClientConfig(URI endpoint, Optional<String> token, Duration reques
 
     public ClientConfig withToken(String newToken)
     {
-        return new ClientConfig(endpoint, Optional.ofNullable(newToken), requestTimeout);
+        return new ClientConfig(endpoint, Optional.ofNullable(newToken), requestTimeout, trustedCertificates);
+    }
+
+    public ClientConfig withTrustedCertificates(java.nio.file.Path pemFile)
+    {
+        return new ClientConfig(endpoint, token, requestTimeout, Optional.of(pemFile));
     }
 }

@@ -20,15 +20,19 @@ public final class ClientOptions
     public static final ConfigOption<String> AUTH_TOKEN = ConfigOption.string("server.auth.token", null,
             "Bearer token every request must carry (Authorization: Bearer <token>); empty turns authentication off. The server checks it and clients send it. Write ${env:NAME} to keep it out of the file.");
 
+    public static final ConfigOption<String> TLS_TRUSTED_CERTS = ConfigOption.string("server.tls.trusted-certs", null,
+            "PEM file of certificates clients trust for grpc+tls:// besides the system's, e.g. the server's self-signed certificate.");
+
     @Override
     public List<ConfigOption<?>> options()
     {
-        return List.of(ENDPOINT, AUTH_TOKEN);
+        return List.of(ENDPOINT, AUTH_TOKEN, TLS_TRUSTED_CERTS);
     }
 
     /** The client configuration these keys describe. */
     public static ClientConfig clientConfig(InletConfig config)
     {
-        return new ClientConfig(URI.create(config.get(ENDPOINT)), config.getOptional(AUTH_TOKEN), Duration.ofSeconds(60));
+        return new ClientConfig(URI.create(config.get(ENDPOINT)), config.getOptional(AUTH_TOKEN), Duration.ofSeconds(60),
+                config.getOptional(TLS_TRUSTED_CERTS).map(java.nio.file.Path::of));
     }
 }

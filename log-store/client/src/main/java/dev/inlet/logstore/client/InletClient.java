@@ -61,7 +61,17 @@ public final class InletClient
         BufferAllocator allocator = new RootAllocator();
         try {
             Location location = new Location(config.endpoint());
-            FlightClient flight = FlightClient.builder(allocator, location).build();
+            FlightClient.Builder builder = FlightClient.builder(allocator, location);
+            if (config.trustedCertificates().isPresent()) {
+                try {
+                    // read now: the builder reads its stream only when it builds
+                    builder.trustedCertificates(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(config.trustedCertificates().get())));
+                }
+                catch (java.io.IOException e) {
+                    throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Cannot read the trusted certificates " + config.trustedCertificates().get() + ": " + e.getMessage(), e);
+                }
+            }
+            FlightClient flight = builder.build();
             return new InletClient(config, allocator, flight);
         }
         catch (RuntimeException e) {

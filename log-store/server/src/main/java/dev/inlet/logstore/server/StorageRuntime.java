@@ -34,10 +34,10 @@ final class StorageRuntime
     private final LogConfig logConfig;
     private final GroupCommit groupCommit;
 
-    StorageRuntime(LogConfig logConfig)
+    StorageRuntime(LogConfig logConfig, ServerMetrics metrics)
     {
         this.logConfig = requireNonNull(logConfig, "logConfig is null");
-        this.groupCommit = new GroupCommit("hot");
+        this.groupCommit = new GroupCommit("hot", nanos -> metrics.fsyncSeconds.observe(nanos / 1e9));
         groupCommit.start();
     }
 
@@ -61,7 +61,7 @@ final class StorageRuntime
                 config.get(ServerOptions.FLUSH_INTERVAL).toMillis(),
                 -1,
                 -1);
-        return new StorageRuntime(logConfig);
+        return new StorageRuntime(logConfig, metrics);
     }
 
     String flushPolicyName()

@@ -65,12 +65,24 @@ public final class GroupCommit
     private boolean started;
     private boolean closed;
 
+    private final java.util.function.LongConsumer fsyncNanos;
+
     /**
      * @param name names the flusher thread, {@code inlet-group-commit-<name>}
      */
     public GroupCommit(String name)
     {
+        this(name, nanos -> {});
+    }
+
+    /**
+     * @param fsyncNanos told how long each fsync that wrote something took (for metrics); called
+     *     on the flusher thread, so it must be quick
+     */
+    public GroupCommit(String name, java.util.function.LongConsumer fsyncNanos)
+    {
         this.name = requireNonNull(name, "name is null");
+        this.fsyncNanos = requireNonNull(fsyncNanos, "fsyncNanos is null");
         this.flusher = Thread.ofPlatform().name("inlet-group-commit-" + name).daemon().unstarted(this::run);
     }
 
@@ -320,7 +332,12 @@ public final class GroupCommit
         Map<BucketLog, Exception> failures = new IdentityHashMap<>();
         for (BucketLog bucketLog : logs) {
             try {
-                fsyncs.add(bucketLog.flush());
+                long start = System.nanoTime();
+                int issued = bucketLog.flush();
+                if (issued > 0) {
+                    fsyncNanos.accept(System.nanoTime() - start);
+                }
+                fsyncs.add(issued);
             }
             catch (Exception e) {
                 failures.put(bucketLog, e);

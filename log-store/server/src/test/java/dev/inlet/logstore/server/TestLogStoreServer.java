@@ -542,5 +542,6 @@ class TestLogStoreServer
         assertThat(metrics).contains("inlet_hot_records_in_total{table=\"shop.orders\"} 100.0");
         assertThat(metrics).containsPattern("inlet_hot_segments\\{table=\"shop.orders\"} [1-9]");
         assertThat(metrics).contains("inlet_hot_request_seconds_count{kind=\"append\"}");
+        assertThat(metrics).containsPattern("inlet_hot_fsync_seconds_count [1-9]");
     }
 }
