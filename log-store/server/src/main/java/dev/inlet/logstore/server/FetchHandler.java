@@ -71,38 +71,54 @@ final class FetchHandler
             bucket.awaitData(ticket.offset(), ticket.waitMs());
         }
         long stopAt = ticket.endOffset() == FetchTicket.NO_END ? bucket.endOffset() : Math.min(ticket.endOffset(), bucket.endOffset());
-        List<StoredBatch> batches = ticket.offset() < stopAt ? bucket.read(ticket.offset(), stopAt, ticket.maxBytes()) : List.of();
-
         try (VectorSchemaRoot out = VectorSchemaRoot.create(outSchema, allocator)) {
             listener.start(out);
             String tableName = table.path().toString();
-            if (batches.isEmpty()) {
-                putMetadata(listener, new BatchMetadata(BatchMetadata.VERSION, ticket.offset(), 0, 0, bucket.endOffset()));
-            }
-            for (StoredBatch batch : batches) {
-                if (listener.isCancelled()) {
-                    return;
+            // maxBytes counts the bytes sent: a pruned read goes on through as many stored batches
+            // as it takes to send that much, not one round trip per stored batch
+            long budget = ticket.maxBytes();
+            long offset = ticket.offset();
+            boolean sentAny = false;
+            while (offset < stopAt && budget > 0) {
+                List<StoredBatch> batches = bucket.read(offset, stopAt, Math.max(budget, 1 << 20));
+                if (batches.isEmpty()) {
+                    break;
                 }
-                long from = Math.max(batch.baseOffset(), ticket.offset());
-                long to = Math.min(batch.endOffset(), stopAt);
-                if (from >= to) {
-                    continue;
-                }
-                try (VectorSchemaRoot rows = load(table, batch, columns)) {
-                    int skip = (int) (from - batch.baseOffset());
-                    int count = (int) (to - from);
-                    if (skip == 0 && count == rows.getRowCount()) {
-                        moveInto(rows, out);
+                for (StoredBatch batch : batches) {
+                    if (listener.isCancelled()) {
+                        return;
                     }
-                    else {
-                        try (VectorSchemaRoot slice = rows.slice(skip, count)) {
-                            moveInto(slice, out);
+                    long from = Math.max(batch.baseOffset(), offset);
+                    long to = Math.min(batch.endOffset(), stopAt);
+                    if (from >= to) {
+                        continue;
+                    }
+                    long sent;
+                    try (VectorSchemaRoot rows = load(table, batch, columns)) {
+                        int skip = (int) (from - batch.baseOffset());
+                        int count = (int) (to - from);
+                        if (skip == 0 && count == rows.getRowCount()) {
+                            sent = moveInto(rows, out);
                         }
+                        else {
+                            try (VectorSchemaRoot slice = rows.slice(skip, count)) {
+                                sent = moveInto(slice, out);
+                            }
+                        }
+                        metrics.recordsOut.labelValues(tableName).inc(count);
+                        metrics.bytesOut.labelValues(tableName).inc(sent);
+                        putNext(listener, new BatchMetadata(BatchMetadata.VERSION, from, count, batch.commitTimestamp(), bucket.endOffset()));
                     }
-                    metrics.recordsOut.labelValues(tableName).inc(count);
-                    metrics.bytesOut.labelValues(tableName).inc(batch.payload().remaining());
-                    putNext(listener, new BatchMetadata(BatchMetadata.VERSION, from, count, batch.commitTimestamp(), bucket.endOffset()));
+                    sentAny = true;
+                    offset = to;
+                    budget -= sent;
+                    if (budget <= 0) {
+                        break;
+                    }
                 }
+            }
+            if (!sentAny) {
+                putMetadata(listener, new BatchMetadata(BatchMetadata.VERSION, ticket.offset(), 0, 0, bucket.endOffset()));
             }
             listener.completed();
         }
@@ -146,11 +162,12 @@ final class FetchHandler
         return widened;
     }
 
-    /** Hands the rows' buffers to the stream's root without copying them. */
-    private static void moveInto(VectorSchemaRoot rows, VectorSchemaRoot out)
+    /** Hands the rows' buffers to the stream's root without copying them; returns their bytes. */
+    private static long moveInto(VectorSchemaRoot rows, VectorSchemaRoot out)
     {
         try (ArrowRecordBatch recordBatch = new VectorUnloader(rows).getRecordBatch()) {
             new VectorLoader(out).load(recordBatch);
+            return recordBatch.computeBodyLength();
         }
     }
 

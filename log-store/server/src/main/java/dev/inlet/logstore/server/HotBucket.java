@@ -33,6 +33,7 @@ import static java.util.Objects.requireNonNull;
 final class HotBucket
 {
     private static final int MAX_READ_BYTES = 64 << 20;
+    private static final int MAP_THRESHOLD_BYTES = 256 << 10;
 
     private final TablePath table;
     private final String partition;
@@ -83,7 +84,9 @@ final class HotBucket
                 if (batch.baseOffset() >= stopAt) {
                     break;
                 }
-                ByteBuffer payload = batch.readPayload();
+                // large batches are mapped: the fetch then reads only what it sends (and Arrow
+                // loads a direct buffer in place); small ones are cheaper to read
+                ByteBuffer payload = batch.payloadSize() >= MAP_THRESHOLD_BYTES ? batch.mapPayload() : batch.readPayload();
                 batches.add(new StoredBatch(batch.baseOffset(), batch.header().recordCount(), batch.header().commitTimestamp(), batch.header().schemaId(), payload));
             }
         }

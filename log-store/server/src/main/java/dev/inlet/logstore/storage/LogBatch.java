@@ -88,6 +88,18 @@ public final class LogBatch
         return header.payloadSize();
     }
 
+    /**
+     * Maps the payload read-only, without reading it: only the pages a reader touches are read
+     * from disk (a pruned fetch touches the metadata and the selected columns' buffers). The CRC
+     * is not checked, as Kafka does not check it on fetch; {@link #readPayload()} does. The
+     * mapping stays valid after the segment is closed or deleted.
+     */
+    public ByteBuffer mapPayload()
+            throws IOException
+    {
+        return channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, payloadPosition(), payloadSize());
+    }
+
     /** Reads the payload into a new heap buffer and checks the batch's CRC. */
     public ByteBuffer readPayload()
             throws IOException
