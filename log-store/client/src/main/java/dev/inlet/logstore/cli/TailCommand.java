@@ -71,7 +71,9 @@ public final class TailCommand
         Duration idle = idleExit == null ? null : dev.inlet.catalog.config.Durations.parse(idleExit);
         ShutdownSignal signal = ShutdownSignal.install();
         PrintWriter out = spec.commandLine().getOut();
-        ObjectMapper mapper = new ObjectMapper();
+        // decimals keep their scale (12.50, not 12.5) and are never written in exponent form
+        ObjectMapper mapper = new ObjectMapper().setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         try (InletClient client = InletClient.connect(ClientOptions.clientConfig(config.config()))) {
             ScanOptions options = columns == null ? ScanOptions.defaults() : ScanOptions.defaults().withColumns(columns);
             try (LogScanner scanner = client.newScanner(table, options)) {
@@ -95,6 +97,9 @@ public final class TailCommand
                                     Object v = rows.get(r)[c];
                                     if (v == null) {
                                         node.putNull(names.get(c));
+                                    }
+                                    else if (v instanceof java.math.BigDecimal d) {
+                                        node.put(names.get(c), d);
                                     }
                                     else if (v instanceof Number || v instanceof Boolean) {
                                         node.set(names.get(c), mapper.valueToTree(v));

@@ -92,7 +92,7 @@ public final class WriteCommand
                 ranges.merge(key, new long[] {r.offset(), r.offset()}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             }
             var out = spec.commandLine().getOut();
-            out.println("Wrote " + rows.size() + " rows to " + handle.path());
+            out.println("Wrote " + rows.size() + (rows.size() == 1 ? " row" : " rows") + " to " + handle.path());
             ranges.forEach((key, range) -> out.println("  " + key + ": offsets " + range[0] + ".." + range[1]));
         }
         return ExitCodes.OK;
