@@ -52,7 +52,7 @@ public final class InletIngestTarget
     private Process server;
     private InletClient client;
     private TargetConfig config;
-    private long lastBatches;
+    private long lastAcknowledgedRows;
 
     @Override
     public String name()
@@ -134,13 +134,13 @@ public final class InletIngestTarget
         for (CompletableFuture<AppendResult> r : results) {
             r.join();
         }
-        lastBatches = results.size();
+        lastAcknowledgedRows = results.size();
     }
 
     @Override
     public String describeLastIngest()
     {
-        return lastBatches + " rows acknowledged";
+        return lastAcknowledgedRows + " rows acknowledged";
     }
 
     @Override

@@ -38,13 +38,6 @@ class InletLauncherIT
 
     private record Result(int exitCode, String out) {}
 
-    private static int freePort()
-            throws java.io.IOException
-    {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private Result run(String... args)
             throws Exception
@@ -79,7 +72,7 @@ class InletLauncherIT
         // the distribution's own configuration, with the data folder moved into this test's folder
         Files.writeString(dir.resolve("conf/inlet.properties"), Files.readString(DIST.resolve("conf/inlet.properties")).replace("data-dir=data", "data-dir=" + data));
 
-        int hotPort = freePort();
+        int hotPort = dev.inlet.catalog.testing.FreePorts.loopback();
         Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--s3-port", "0", "--set", "server.port=" + hotPort,
                 "--set", "server.metrics.port=0").directory(dir.toFile()).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -58,7 +58,7 @@ class HotStoreCrashIT
             throws Exception
     {
         Path conf = dir.resolve("inlet.properties");
-        int port = freePort();
+        int port = dev.inlet.catalog.testing.FreePorts.loopback();
         Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
                 "server.endpoint=grpc://127.0.0.1:" + port, "log.segment.bytes=1048576"));
         try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
@@ -171,12 +171,4 @@ class HotStoreCrashIT
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    private static int freePort()
-            throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -89,7 +89,7 @@ public final class PostgresTestDatabase
         if (root) {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
         }
-        int port = freePort();
+        int port = dev.inlet.catalog.testing.FreePorts.loopback();
         run(asPostgres(root, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")));
         run(asPostgres(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l", dir.resolve("server.log").toString(),
                 "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start")));
@@ -173,14 +173,6 @@ public final class PostgresTestDatabase
         }
     }
 
-    private static int freePort()
-            throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
 
     /** Creates an empty database with a unique name and returns how to reach it. */
     public CatalogDatabase newDatabase(String prefix)

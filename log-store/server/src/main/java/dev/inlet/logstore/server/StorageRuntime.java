@@ -55,8 +55,8 @@ final class StorageRuntime
                 Math.toIntExact(config.get(ServerOptions.SEGMENT_BYTES)),
                 config.get(ServerOptions.SEGMENT_AGE).toMillis(),
                 Math.toIntExact(config.get(ServerOptions.INDEX_INTERVAL_BYTES)),
-                // the log counts the batch header too; the option limits the payload
-                Math.toIntExact(Math.min(Integer.MAX_VALUE, maxBatch + 1024)),
+                // both limit the payload; the append handler checks first, with a message naming the key
+                (int) Math.min(Integer.MAX_VALUE, maxBatch),
                 policy,
                 config.get(ServerOptions.FLUSH_INTERVAL).toMillis(),
                 -1,
