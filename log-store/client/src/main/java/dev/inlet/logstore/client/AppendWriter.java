@@ -95,19 +95,23 @@ public final class AppendWriter
         Object[] checked = validator.check(row);
         String partition = router.partition(checked);
         CompletableFuture<AppendResult> future;
-        Accumulator full = null;
-        synchronized (this) {
-            checkOpen();
-            BucketKey key = new BucketKey(partition, router.hasBucketKey() ? router.bucket(checked) : stickyBucket(partition));
-            Accumulator acc = open.computeIfAbsent(key, this::newAccumulator);
-            future = acc.add(checked);
-            if (acc.rows() >= options.batchRows() || acc.bytes() >= options.batchBytes()) {
-                open.remove(key);
-                full = acc;
+        // sealLock spans taking a batch out of `open` and queueing it, so that a flush (which takes
+        // it too) never misses a batch that is between the two
+        synchronized (sealLock) {
+            Accumulator full = null;
+            synchronized (this) {
+                checkOpen();
+                BucketKey key = new BucketKey(partition, router.hasBucketKey() ? router.bucket(checked) : stickyBucket(partition));
+                Accumulator acc = open.computeIfAbsent(key, this::newAccumulator);
+                future = acc.add(checked);
+                if (acc.rows() >= options.batchRows() || acc.bytes() >= options.batchBytes()) {
+                    open.remove(key);
+                    full = acc;
+                }
             }
-        }
-        if (full != null) {
-            seal(full);
+            if (full != null) {
+                seal(full);
+            }
         }
         return future;
     }
@@ -133,13 +137,15 @@ public final class AppendWriter
 
     private void sealIfStillOpen(Accumulator acc)
     {
-        synchronized (this) {
-            if (open.get(acc.key) != acc) {
-                return;
+        synchronized (sealLock) {
+            synchronized (this) {
+                if (open.get(acc.key) != acc) {
+                    return;
+                }
+                open.remove(acc.key);
             }
-            open.remove(acc.key);
+            seal(acc);
         }
-        seal(acc);
     }
 
     /**
@@ -163,13 +169,15 @@ public final class AppendWriter
     /** Sends every buffered row and waits until all sent rows are durable (or failed). */
     public void flush()
     {
-        List<Accumulator> toSeal;
-        synchronized (this) {
-            checkOpen();
-            toSeal = new ArrayList<>(open.values());
-            open.clear();
+        synchronized (sealLock) {
+            List<Accumulator> toSeal;
+            synchronized (this) {
+                checkOpen();
+                toSeal = new ArrayList<>(open.values());
+                open.clear();
+            }
+            toSeal.forEach(this::seal);
         }
-        toSeal.forEach(this::seal);
         sender.awaitAllAcknowledged();
     }
 
