@@ -84,6 +84,9 @@ final class HotBucket
                 if (batch.baseOffset() >= stopAt) {
                     break;
                 }
+                if (batch.header().recordCount() == 0) {
+                    continue; // only records its writer's sequence (an upsert batch that changed nothing)
+                }
                 // large batches are mapped: the fetch then reads only what it sends (and Arrow
                 // loads a direct buffer in place); small ones are cheaper to read
                 ByteBuffer payload = batch.payloadSize() >= MAP_THRESHOLD_BYTES ? batch.mapPayload() : batch.readPayload();

@@ -69,6 +69,10 @@ public final class BucketLog
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final WriterStateTable writers;
     private final AtomicLong flushedOffset;
+    // bytes appended since open (guarded by lock) and how many of them are flushed: durability is
+    // tracked by bytes because a zero-record batch adds bytes but no offset
+    private long appendedBytes;
+    private final AtomicLong flushedBytes = new AtomicLong();
     private final LongAdder fsyncs = new LongAdder();
     private final ReentrantLock highWatermarkLock = new ReentrantLock();
     private final Condition highWatermarkAdvanced = highWatermarkLock.newCondition();
@@ -144,6 +148,12 @@ public final class BucketLog
         return flushedOffset.get();
     }
 
+    /** Whether an append (or a duplicate's answer) is on disk: every byte up to its flush target is flushed. */
+    public boolean isDurable(AppendResult result)
+    {
+        return flushedBytes.get() >= result.flushTarget();
+    }
+
     /** Offsets below this are acknowledged and visible to readers; see the class comment. */
     public long highWatermark()
     {
@@ -180,8 +190,8 @@ public final class BucketLog
             throws IOException
     {
         requireNonNull(payload, "payload is null");
-        if (recordCount <= 0) {
-            throw new IllegalArgumentException("recordCount must be positive: " + recordCount);
+        if (recordCount < 0) {
+            throw new IllegalArgumentException("recordCount must not be negative: " + recordCount);
         }
         // validates the writer fields before the writer table sees them
         RecordBatch.HeaderBuilder builder = RecordBatch.header().recordCount(recordCount).schemaId(schemaId).writer(writerId, writerSequence);
@@ -194,7 +204,8 @@ public final class BucketLog
             if (writerId != RecordBatch.NO_WRITER_ID) {
                 Optional<AppendResult> original = writers.checkSequence(writerId, writerSequence);
                 if (original.isPresent()) {
-                    return original.get();
+                    // durable at the latest once everything appended so far is
+                    return original.get().withFlushTarget(appendedBytes);
                 }
             }
             long timestamp = Math.max(commitTimestamp, lastTimestamp);
@@ -219,10 +230,11 @@ public final class BucketLog
             }
             lastTimestamp = timestamp;
             endOffset = lastOffset + 1;
+            appendedBytes += batchSize;
             if (config.flushPolicy() != FlushPolicy.FSYNC) {
                 signalHighWatermark();
             }
-            return new AppendResult(baseOffset, lastOffset, timestamp, false);
+            return new AppendResult(baseOffset, lastOffset, timestamp, false, appendedBytes);
         }
         finally {
             lock.unlock();
@@ -243,10 +255,12 @@ public final class BucketLog
     {
         LogSegment segment;
         long target;
+        long targetBytes;
         lock.lock();
         try {
             target = endOffset;
-            if (flushedOffset.get() >= target) {
+            targetBytes = appendedBytes;
+            if (flushedBytes.get() >= targetBytes) {
                 return 0;
             }
             checkWritable();
@@ -260,7 +274,7 @@ public final class BucketLog
         }
         catch (ClosedChannelException e) {
             // close() or a roll flushed the segment meanwhile
-            if (flushedOffset.get() >= target) {
+            if (flushedBytes.get() >= targetBytes) {
                 return 0;
             }
             throw goOffline("fsync", e);
@@ -270,6 +284,7 @@ public final class BucketLog
         }
         fsyncs.increment();
         flushedOffset.accumulateAndGet(target, Math::max);
+        flushedBytes.accumulateAndGet(targetBytes, Math::max);
         signalHighWatermark();
         return 1;
     }
@@ -501,6 +516,7 @@ public final class BucketLog
                     LogSegment active = activeSegment;
                     fsyncs.add(active.flush());
                     flushedOffset.accumulateAndGet(endOffset, Math::max);
+                    flushedBytes.accumulateAndGet(appendedBytes, Math::max);
                     writeWriterSnapshot(endOffset);
                     new CleanShutdownMarker(endOffset, active.baseOffset(), active.sizeInBytes()).write(directory);
                     fsyncs.add(2);
@@ -595,6 +611,7 @@ public final class BucketLog
         LogSegment old = activeSegment;
         fsyncs.add(old.flush());
         flushedOffset.accumulateAndGet(endOffset, Math::max);
+        flushedBytes.accumulateAndGet(appendedBytes, Math::max);
         signalHighWatermark();
         LogSegment next = LogSegment.create(directory, endOffset, config);
         FileChannels.fsyncDirectory(directory);

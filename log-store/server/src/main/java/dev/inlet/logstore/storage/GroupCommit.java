@@ -213,7 +213,7 @@ public final class GroupCommit
 
     private CompletableFuture<AppendResult> whenDurable(BucketLog log, AppendResult result)
     {
-        if (log.flushedOffset() > result.lastOffset()) {
+        if (log.isDurable(result)) {
             return CompletableFuture.completedFuture(result);
         }
         CompletableFuture<AppendResult> future = new CompletableFuture<>();
@@ -350,7 +350,7 @@ public final class GroupCommit
             if (failure != null) {
                 w.future().completeExceptionally(failure);
             }
-            else if (w.log().flushedOffset() > w.result().lastOffset()) {
+            else if (w.log().isDurable(w.result())) {
                 w.future().complete(w.result());
             }
             else {

@@ -244,7 +244,7 @@ final class LogLoader
         long replayFrom = Math.max(snapshotOffset.orElse(earliest), earliest);
         long[] replayed = {0};
         for (LogSegment segment : segments.values()) {
-            if (segment.nextOffset() > replayFrom) {
+            if (segment.nextOffset() >= replayFrom) { // >=: zero-record batches at a segment's end start at its next offset
                 segment.forEachHeader(replayFrom, Long.MAX_VALUE, header -> {
                     target.replay(header);
                     replayed[0]++;

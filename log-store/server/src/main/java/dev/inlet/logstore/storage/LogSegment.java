@@ -317,7 +317,8 @@ final class LogSegment
             throw new IllegalArgumentException("segment %s cannot grow past 2 GiB".formatted(logFile));
         }
         FileChannels.writeFully(channel, headerBytes.duplicate(), payload.duplicate());
-        if (bytesSinceLastIndexEntry >= config.indexIntervalBytes()) {
+        // a batch of zero records shares its base offset with the batch after it, which the index must point to
+        if (bytesSinceLastIndexEntry >= config.indexIntervalBytes() && header.recordCount() > 0) {
             offsetIndex.append(header.baseOffset(), position);
             timeIndex.maybeAppend(header.commitTimestamp(), header.baseOffset());
             bytesSinceLastIndexEntry = 0;
@@ -393,11 +394,14 @@ final class LogSegment
             throws IOException
     {
         long bound = Math.min(maxOffset, nextOffset);
-        if (fromOffset >= bound) {
+        if (fromOffset > bound || fromOffset == bound && maxOffset <= nextOffset) {
             return;
         }
         OffsetPosition start = offsetIndex.lookup(Math.max(fromOffset, baseOffset));
-        scanHeaders(start.offset(), start.position(), size, bound, (header, position) -> {
+        // up to the end of the file when the whole segment is asked for: zero-record batches at
+        // its end start at nextOffset
+        long scanBound = maxOffset > nextOffset ? Long.MAX_VALUE : bound;
+        scanHeaders(start.offset(), start.position(), size, scanBound, (header, position) -> {
             if (header.baseOffset() >= fromOffset) {
                 visitor.visit(header);
             }
@@ -534,7 +538,7 @@ final class LogSegment
         int[] bytesSinceLastEntry = {0};
         // the same rule as append(), so that a rebuilt index has the same entries as the original
         ScanResult scan = scan(end, (header, position) -> {
-            if (bytesSinceLastEntry[0] >= config.indexIntervalBytes()) {
+            if (bytesSinceLastEntry[0] >= config.indexIntervalBytes() && header.recordCount() > 0) {
                 offsetIndex.append(header.baseOffset(), (int) position);
                 timeIndex.maybeAppend(header.commitTimestamp(), header.baseOffset());
                 bytesSinceLastEntry[0] = 0;

@@ -24,7 +24,8 @@ import static java.util.Objects.requireNonNull;
  *     12    1 magic            int8   format version, 1
  *     13    4 crc              int32  CRC32C of every byte after this field
  *     17    2 attributes       int16  reserved, 0
- *     19    4 recordCount      int32  records in the batch, &gt; 0
+ *     19    4 recordCount      int32  records in the batch, &gt;= 0 (0: the batch only records its
+ *                                     writer's sequence, e.g. an upsert batch that changed nothing)
  *     23    8 commitTimestamp  int64  epoch ms, set by the server at append
  *     31    4 schemaId         int32  schema of the payload
  *     35    8 writerId         int64  idempotent writer, -1 = none
@@ -112,8 +113,8 @@ public final class RecordBatch
         if (header.sizeInBytes() > bytesAvailable) {
             return Optional.of("batch of %d bytes runs past the end of the file (%d bytes left)".formatted(header.sizeInBytes(), bytesAvailable));
         }
-        if (header.recordCount() <= 0) {
-            return Optional.of("record count %d is not positive".formatted(header.recordCount()));
+        if (header.recordCount() < 0) {
+            return Optional.of("record count %d is negative".formatted(header.recordCount()));
         }
         if (header.baseOffset() < 0 || header.baseOffset() > Long.MAX_VALUE - header.recordCount()) {
             return Optional.of("base offset %d with %d records is out of range".formatted(header.baseOffset(), header.recordCount()));
@@ -216,8 +217,8 @@ public final class RecordBatch
 
         public HeaderBuilder recordCount(int recordCount)
         {
-            if (recordCount <= 0) {
-                throw new IllegalArgumentException("recordCount must be positive: " + recordCount);
+            if (recordCount < 0) {
+                throw new IllegalArgumentException("recordCount must not be negative: " + recordCount);
             }
             this.recordCount = recordCount;
             return this;
@@ -257,7 +258,7 @@ public final class RecordBatch
         public ByteBuffer encodeHeader(ByteBuffer payload)
         {
             requireNonNull(payload, "payload is null");
-            if (recordCount <= 0) {
+            if (recordCount < 0) {
                 throw new IllegalStateException("recordCount is not set");
             }
             if (baseOffset > Long.MAX_VALUE - recordCount) {

@@ -34,7 +34,7 @@ public record RecordBatchHeader(
         long writerId,
         int writerSequence)
 {
-    /** The offset of the batch's last record. */
+    /** The offset of the batch's last record; {@code baseOffset - 1} for a batch of zero records. */
     public long lastOffset()
     {
         return baseOffset + recordCount - 1;

@@ -119,7 +119,8 @@ class TestRecordBatch
         assertThat(RecordBatch.headerProblem(good, 56)).contains("batch of 57 bytes runs past the end of the file (56 bytes left)");
         assertThat(RecordBatch.headerProblem(withMagic(good, (byte) 2), 57)).contains("unknown magic 2 (expected 1)");
         assertThat(RecordBatch.headerProblem(withLength(good, 34), 57)).contains("batch length 34 is shorter than the header");
-        assertThat(RecordBatch.headerProblem(withCount(good, 0), 57)).contains("record count 0 is not positive");
+        assertThat(RecordBatch.headerProblem(withCount(good, 0), 57)).isEmpty(); // only a writer's sequence
+        assertThat(RecordBatch.headerProblem(withCount(good, -1), 57)).contains("record count -1 is negative");
     }
 
     @Test
@@ -138,7 +139,7 @@ class TestRecordBatch
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("writer -1 cannot have sequence 5: a batch without a writer has sequence -1, a writer's sequences are non-negative");
         assertThatThrownBy(() -> RecordBatch.header().writer(3, -1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RecordBatch.header().recordCount(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RecordBatch.header().recordCount(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RecordBatch.header().encodeHeader(ByteBuffer.allocate(0)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("recordCount is not set");
