@@ -6,6 +6,7 @@ package dev.inlet.catalog.cli;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.Durations;
 import dev.inlet.catalog.model.AggregateFunction;
+import dev.inlet.catalog.model.ChangelogMode;
 import dev.inlet.catalog.model.ColumnListParser;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.MergeEngine;
@@ -72,6 +73,9 @@ public final class TableCreateCommand
     @Option(names = "--auto-increment", paramLabel = "COLUMN", description = "An INT or BIGINT column the server fills on a key's first insert.")
     String autoIncrement;
 
+    @Option(names = "--changelog", paramLabel = "MODE", description = "Primary-key tables: full (default; updates as -U and +U) or upsert (+U only, no before-images).")
+    String changelog = "full";
+
     @Option(names = "--lake", paramLabel = "FORMAT", description = "paimon, iceberg or none (default: ${DEFAULT-VALUE}).")
     String lake = "none";
 
@@ -102,6 +106,7 @@ public final class TableCreateCommand
                 .bucketKey(bucketKey)
                 .mergeEngine(mergeEngine())
                 .autoIncrementColumn(autoIncrement)
+                .changelogMode(ChangelogMode.parse(changelog))
                 .lakeFormat(LakeFormat.parse(lake))
                 .lakeOptions(lakeOptions)
                 .comment(comment);

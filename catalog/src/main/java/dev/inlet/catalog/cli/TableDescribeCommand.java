@@ -5,6 +5,7 @@ package dev.inlet.catalog.cli;
 
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.Durations;
+import dev.inlet.catalog.model.ChangelogMode;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.MergeEngine;
 import dev.inlet.catalog.model.TableDescriptor;
@@ -64,6 +65,9 @@ public final class TableDescribeCommand
             out.println("Buckets:      " + d.bucketCount() + (d.effectiveBucketKey().isEmpty() ? " (no bucket key: rows spread over buckets)" : " by " + list(d.effectiveBucketKey())));
             out.println("Merge engine: " + mergeEngine(d.mergeEngine()));
             d.autoIncrementColumn().ifPresent(c -> out.println("Auto-incr.:   " + c));
+            if (d.hasPrimaryKey()) {
+                out.println("Changelog:    " + d.changelogMode().id() + (d.changelogMode() == ChangelogMode.FULL ? " (-U and +U)" : " (+U only)"));
+            }
             out.println("Lake:         " + d.lakeFormat().id() + catalog.lakeLocation(info).map(l -> " at " + l).orElse("") + (d.lakeOptions().isEmpty() ? "" : " " + d.lakeOptions()));
             out.println("Freshness:    " + Durations.format(d.freshness()));
             out.println("Hot retention:" + " " + Durations.format(d.hotRetention()));

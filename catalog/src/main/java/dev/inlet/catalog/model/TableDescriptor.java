@@ -24,6 +24,7 @@ import java.util.Optional;
  *     {@link #effectiveBucketKey()}
  * @param mergeEngine how writes to one key combine (primary-key tables)
  * @param autoIncrementColumn an INT/BIGINT column the server fills on a key's first insert
+ * @param changelogMode whether a primary-key table's changelog carries before-images of updates
  * @param lakeFormat where tiering writes this table
  * @param lakeOptions options passed to the lake table as they are (e.g. Paimon's
  *     {@code file.format}, Iceberg's {@code format-version})
@@ -39,6 +40,7 @@ public record TableDescriptor(
         List<String> bucketKey,
         MergeEngine mergeEngine,
         Optional<String> autoIncrementColumn,
+        ChangelogMode changelogMode,
         LakeFormat lakeFormat,
         Map<String, String> lakeOptions,
         Duration freshness,
@@ -57,6 +59,7 @@ public record TableDescriptor(
         bucketKey = List.copyOf(Objects.requireNonNull(bucketKey, "bucketKey is null"));
         Objects.requireNonNull(mergeEngine, "mergeEngine is null");
         Objects.requireNonNull(autoIncrementColumn, "autoIncrementColumn is null");
+        Objects.requireNonNull(changelogMode, "changelogMode is null");
         Objects.requireNonNull(lakeFormat, "lakeFormat is null");
         lakeOptions = Map.copyOf(Objects.requireNonNull(lakeOptions, "lakeOptions is null"));
         Objects.requireNonNull(freshness, "freshness is null");
@@ -110,7 +113,7 @@ public record TableDescriptor(
     public TableDescriptor withColumns(List<Column> newColumns)
     {
         return new TableDescriptor(newColumns, primaryKey, partitionKeys, bucketCount, bucketKey, mergeEngine,
-                autoIncrementColumn, lakeFormat, lakeOptions, freshness, hotRetention, comment);
+                autoIncrementColumn, changelogMode, lakeFormat, lakeOptions, freshness, hotRetention, comment);
     }
 
     public Builder toBuilder()
@@ -123,6 +126,7 @@ public record TableDescriptor(
         b.bucketKey = bucketKey;
         b.mergeEngine = mergeEngine;
         b.autoIncrementColumn = autoIncrementColumn;
+        b.changelogMode = changelogMode;
         b.lakeFormat = lakeFormat;
         b.lakeOptions.putAll(lakeOptions);
         b.freshness = freshness;
@@ -141,6 +145,7 @@ public record TableDescriptor(
         private List<String> bucketKey = List.of();
         private MergeEngine mergeEngine = MergeEngine.LAST_ROW;
         private Optional<String> autoIncrementColumn = Optional.empty();
+        private ChangelogMode changelogMode = ChangelogMode.FULL;
         private LakeFormat lakeFormat = LakeFormat.NONE;
         private final Map<String, String> lakeOptions = new LinkedHashMap<>();
         private Duration freshness = DEFAULT_FRESHNESS;
@@ -219,6 +224,12 @@ public record TableDescriptor(
             return this;
         }
 
+        public Builder changelogMode(ChangelogMode mode)
+        {
+            this.changelogMode = Objects.requireNonNull(mode, "mode is null");
+            return this;
+        }
+
         public Builder autoIncrementColumn(String name)
         {
             this.autoIncrementColumn = Optional.ofNullable(name);
@@ -265,7 +276,7 @@ public record TableDescriptor(
         public TableDescriptor build()
         {
             return new TableDescriptor(columns, primaryKey, partitionKeys, bucketCount, bucketKey, mergeEngine,
-                    autoIncrementColumn, lakeFormat, lakeOptions, freshness, hotRetention, comment);
+                    autoIncrementColumn, changelogMode, lakeFormat, lakeOptions, freshness, hotRetention, comment);
         }
     }
 }

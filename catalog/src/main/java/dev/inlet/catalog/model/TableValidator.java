@@ -77,7 +77,7 @@ public final class TableValidator
             engine = MergeEngine.aggregation(aggregations);
         }
         return new TableDescriptor(columns, lower(d.primaryKey()), lower(d.partitionKeys()), d.bucketCount(), lower(d.bucketKey()),
-                engine, d.autoIncrementColumn().map(TableValidator::lower), d.lakeFormat(), d.lakeOptions(), d.freshness(),
+                engine, d.autoIncrementColumn().map(TableValidator::lower), d.changelogMode(), d.lakeFormat(), d.lakeOptions(), d.freshness(),
                 d.hotRetention(), d.comment());
     }
 
@@ -241,6 +241,9 @@ public final class TableValidator
 
         private void autoIncrement()
         {
+            if (d.changelogMode() != ChangelogMode.FULL && !d.hasPrimaryKey()) {
+                throw invalid(path, "changelog mode " + d.changelogMode().id() + " needs a primary key; a log table has no updates");
+            }
             Optional<String> auto = d.autoIncrementColumn();
             if (auto.isEmpty()) {
                 return;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.AggregateFunction;
+import dev.inlet.catalog.model.ChangelogMode;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
@@ -68,6 +69,7 @@ public final class DescriptorCodec
         ObjectNode aggregations = engine.putObject("aggregations");
         d.mergeEngine().aggregations().forEach((column, function) -> aggregations.put(column, function.id()));
         root.put("autoIncrementColumn", d.autoIncrementColumn().orElse(null));
+        root.put("changelogMode", d.changelogMode().id());
         root.put("lakeFormat", d.lakeFormat().id());
         ObjectNode lakeOptions = root.putObject("lakeOptions");
         d.lakeOptions().forEach(lakeOptions::put);
@@ -116,6 +118,7 @@ public final class DescriptorCodec
                 strings(root.path("bucketKey")),
                 engine,
                 text(root, "autoIncrementColumn"),
+                ChangelogMode.parse(root.path("changelogMode").asText("full")), // absent in records written before it existed
                 LakeFormat.parse(root.path("lakeFormat").asText("none")),
                 lakeOptions,
                 Duration.ofMillis(root.path("freshnessMillis").asLong()),

@@ -249,13 +249,50 @@ public final class MetadataStore
                 p.setLong(1, table.tableId());
                 deleted = p.executeUpdate();
             }
-            for (String sql : List.of("DELETE FROM inlet_table_schemas WHERE table_id = ?", "DELETE FROM inlet_tiered_offsets WHERE table_id = ?")) {
+            for (String sql : List.of("DELETE FROM inlet_table_schemas WHERE table_id = ?", "DELETE FROM inlet_tiered_offsets WHERE table_id = ?",
+                    "DELETE FROM inlet_auto_increment WHERE table_id = ?")) {
                 try (PreparedStatement p = c.prepareStatement(sql)) {
                     p.setLong(1, table.tableId());
                     p.executeUpdate();
                 }
             }
             return deleted == 1;
+        });
+    }
+
+    // --- auto-increment ids ---
+
+    /**
+     * Reserves the next {@code count} ids of a table's auto-increment column, starting at 1, and
+     * returns the first. The reservation is committed before this returns, so an id handed out
+     * from it is never handed out again, even if the server that reserved it crashes before using
+     * it (its unused ids are skipped).
+     */
+    public long allocateAutoIncrement(TablePath path, long tableId, long count)
+    {
+        if (count <= 0) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
+        return inTransaction("allocate auto-increment ids of " + path, c -> {
+            if (findTableById(c, tableId).isEmpty()) {
+                throw new InletException(InletErrorCode.TABLE_NOT_FOUND, "Table " + path + " (id " + tableId + ") no longer exists; no ids allocated");
+            }
+            try (PreparedStatement p = c.prepareStatement("""
+                    INSERT INTO inlet_auto_increment (table_id, next_id, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (table_id) DO UPDATE SET next_id = inlet_auto_increment.next_id + ?, updated_at = excluded.updated_at""")) {
+                p.setLong(1, tableId);
+                p.setLong(2, 1 + count);
+                p.setLong(3, System.currentTimeMillis());
+                p.setLong(4, count);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("SELECT next_id FROM inlet_auto_increment WHERE table_id = ?")) {
+                p.setLong(1, tableId);
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    return r.getLong(1) - count;
+                }
+            }
         });
     }
 

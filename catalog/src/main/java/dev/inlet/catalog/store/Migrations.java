@@ -59,7 +59,13 @@ public final class Migrations
                         lake_snapshot_id BIGINT NOT NULL,
                         tiered_offset BIGINT NOT NULL,
                         updated_at BIGINT NOT NULL,
-                        PRIMARY KEY (table_id, partition_name, bucket))""")));
+                        PRIMARY KEY (table_id, partition_name, bucket))""")),
+            new Migration(2, "auto-increment id allocations", dialect -> List.of(
+                    """
+                    CREATE TABLE inlet_auto_increment (
+                        table_id BIGINT PRIMARY KEY,
+                        next_id BIGINT NOT NULL,
+                        updated_at BIGINT NOT NULL)""")));
 
     private Migrations() {}
 

@@ -121,6 +121,7 @@ class TestTableValidator
         assertInvalid(b -> b.autoIncrementColumn("version").mergeEngine(MergeEngine.versioned("version")),
                 "auto-increment column 'version' is filled by the server and cannot also drive the merge engine");
         assertThat(TableValidator.validate(PATH, orders().autoIncrementColumn("UID").build()).autoIncrementColumn()).contains("uid");
+        assertInvalid(b -> b.primaryKey().partitionKeys().changelogMode(ChangelogMode.UPSERT), "changelog mode upsert needs a primary key; a log table has no updates");
     }
 
     @Test

@@ -220,6 +220,50 @@ abstract class AbstractTestMetadataStore
     }
 
     @Test
+    void autoIncrementRangesAreDisjointUnderConcurrentAllocators()
+            throws Exception
+    {
+        store.createDatabase("shop", Optional.empty());
+        TableInfo table = store.insertTable(ORDERS, orders());
+        assertThat(store.allocateAutoIncrement(ORDERS, table.tableId(), 100)).isEqualTo(1);
+        assertThat(store.allocateAutoIncrement(ORDERS, table.tableId(), 50)).isEqualTo(101);
+
+        int allocators = 6;
+        int rounds = 15;
+        CyclicBarrier barrier = new CyclicBarrier(allocators);
+        ExecutorService pool = Executors.newFixedThreadPool(allocators);
+        try {
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int i = 0; i < allocators; i++) {
+                MetadataStore own = new MetadataStore(database);
+                results.add(pool.submit(() -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    List<Long> starts = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                        starts.add(own.allocateAutoIncrement(ORDERS, table.tableId(), 10));
+                    }
+                    return starts;
+                }));
+            }
+            List<Long> starts = new ArrayList<>();
+            for (Future<List<Long>> f : results) {
+                starts.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            // every range of 10 starts where another ended: together they cover 151 .. 1050 exactly once
+            assertThat(starts.stream().sorted().toList())
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, allocators * rounds).mapToObj(k -> 151 + 10 * k).toList());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+
+        store.deleteTable(table);
+        assertThatThrownBy(() -> store.allocateAutoIncrement(ORDERS, table.tableId(), 1))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.TABLE_NOT_FOUND))
+                .hasMessage("Table shop.orders (id " + table.tableId() + ") no longer exists; no ids allocated");
+    }
+
+    @Test
     void tieredOffsetsAreRecordedAndNeverMoveBack()
     {
         store.createDatabase("shop", Optional.empty());

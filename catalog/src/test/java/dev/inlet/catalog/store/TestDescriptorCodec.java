@@ -6,6 +6,7 @@ package dev.inlet.catalog.store;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.AggregateFunction;
+import dev.inlet.catalog.model.ChangelogMode;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
@@ -37,6 +38,7 @@ class TestDescriptorCodec
                 .bucketKey("id")
                 .mergeEngine(MergeEngine.aggregation(Map.of("total", AggregateFunction.SUM)))
                 .autoIncrementColumn("uid")
+                .changelogMode(ChangelogMode.UPSERT)
                 .lakeFormat(LakeFormat.ICEBERG)
                 .lakeOption("format-version", "3")
                 .freshness(Duration.ofSeconds(30))
@@ -60,6 +62,8 @@ class TestDescriptorCodec
         assertThat(d.mergeEngine()).isEqualTo(MergeEngine.versioned("v"));
         assertThat(d.lakeFormat()).isEqualTo(LakeFormat.PAIMON);
         assertThat(d.freshness()).isEqualTo(Duration.ofMinutes(1));
+        // written before the changelog mode existed: the full changelog, which was the only one
+        assertThat(d.changelogMode()).isEqualTo(ChangelogMode.FULL);
     }
 
     @Test
