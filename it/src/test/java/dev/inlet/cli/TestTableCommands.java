@@ -103,6 +103,7 @@ class TestTableCommands
                 Partitions:   -
                 Buckets:      4 by order_id
                 Merge engine: last_row
+                Changelog:    full (-U and +U)
                 Lake:         paimon at s3://%s/paimon/shop.db/orders
                 Freshness:    30s
                 Hot retention: 7d

@@ -43,7 +43,41 @@ public final class ArrowSchemas
     /** The time zone of {@code TIMESTAMP_LTZ} columns in Arrow: values are instants. */
     public static final String LTZ_TIME_ZONE = "UTC";
 
+    /** The column that a primary-key table's changelog adds after the table's columns: a {@link dev.inlet.logstore.protocol.ChangeType} code. */
+    public static final String CHANGE_TYPE_COLUMN = "_change_type";
+
+    /** The column that an upsert batch adds after its target columns: a {@link dev.inlet.logstore.protocol.UpsertOp} code. */
+    public static final String OP_COLUMN = "_op";
+
     private ArrowSchemas() {}
+
+    /** A non-null TINYINT field. */
+    public static Field systemField(String name)
+    {
+        return new Field(name, new FieldType(false, new ArrowType.Int(8, true), null), List.of());
+    }
+
+    /**
+     * The schema of the batches stored in (and read from) a table's log: a log table's columns; a
+     * primary-key table's columns followed by {@link #CHANGE_TYPE_COLUMN}.
+     */
+    public static Schema toLogSchema(TableDescriptor table)
+    {
+        if (!table.hasPrimaryKey()) {
+            return toArrowSchema(table);
+        }
+        List<Field> fields = new java.util.ArrayList<>(toArrowSchema(table).getFields());
+        fields.add(systemField(CHANGE_TYPE_COLUMN));
+        return new Schema(fields);
+    }
+
+    /** The schema of an upsert batch: the target columns, in table order, then {@link #OP_COLUMN}. */
+    public static Schema toUpsertSchema(List<Column> targetColumns)
+    {
+        List<Field> fields = new java.util.ArrayList<>(toArrowSchema(targetColumns).getFields());
+        fields.add(systemField(OP_COLUMN));
+        return new Schema(fields);
+    }
 
     /** The table's columns as an Arrow schema, in table order. */
     public static Schema toArrowSchema(TableDescriptor table)

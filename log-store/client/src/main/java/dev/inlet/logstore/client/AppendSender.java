@@ -7,6 +7,7 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.logstore.protocol.AppendAck;
 import dev.inlet.logstore.protocol.AppendCommand;
+import org.apache.arrow.vector.types.pojo.Schema;
 import dev.inlet.logstore.protocol.BatchRoute;
 import dev.inlet.logstore.protocol.FlightErrors;
 import org.apache.arrow.flight.FlightClient;
@@ -63,8 +64,18 @@ final class AppendSender
     private boolean fatalReported;
     private boolean closing;
 
-    AppendSender(InletClient client, TableHandle table, long writerId, WriterOptions options)
+    private final Schema streamSchema;
+    private final byte[] command;
+
+    /**
+     * @param streamSchema the schema of the batches (the table's columns, or an upsert's target
+     *     columns and {@code _op})
+     * @param command the DoPut command ({@link AppendCommand})
+     */
+    AppendSender(InletClient client, TableHandle table, long writerId, WriterOptions options, Schema streamSchema, AppendCommand command)
     {
+        this.streamSchema = streamSchema;
+        this.command = command.toBytes();
         this.client = client;
         this.table = table;
         this.writerId = writerId;
@@ -196,7 +207,9 @@ final class AppendSender
         inFlightBytes -= batch.bytes();
         batch.batch().close();
         for (int i = 0; i < batch.rows(); i++) {
-            batch.rowFutures().get(i).complete(new AppendResult(ack.partition(), ack.bucket(), ack.baseOffset() + i));
+            // an upsert batch's changelog has no row per written row: each learns where the log ends after it
+            long offset = batch.upsert() ? ack.lastOffset() + 1 : ack.baseOffset() + i;
+            batch.rowFutures().get(i).complete(new AppendResult(ack.partition(), ack.bucket(), offset));
         }
         notifyAll();
     }
@@ -288,8 +301,8 @@ final class AppendSender
 
         Stream()
         {
-            root = VectorSchemaRoot.create(table.arrowSchema(), client.allocator());
-            FlightDescriptor descriptor = FlightDescriptor.command(new AppendCommand(AppendCommand.VERSION, table.path().toString(), writerId).toBytes());
+            root = VectorSchemaRoot.create(streamSchema, client.allocator());
+            FlightDescriptor descriptor = FlightDescriptor.command(command);
             Stream self = this;
             listener = client.flight().startPut(descriptor, root, new FlightClient.PutListener()
             {

@@ -5,7 +5,10 @@ package dev.inlet.logstore.client;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.protocol.AppendCommand;
+import dev.inlet.logstore.protocol.UpsertOp;
 import dev.inlet.logstore.protocol.RowRouter;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -54,9 +57,22 @@ public final class AppendWriter
     private final Object sealLock = new Object();
     private boolean closed;
 
+    // upserts: the target columns' positions in table order, and the batch schema (targets, _op); null for appends
+    private final int[] targetIndexes;
+    private final org.apache.arrow.vector.types.pojo.Schema batchSchema;
+
     record BucketKey(String partition, int bucket) {}
 
     AppendWriter(InletClient client, TableHandle table, WriterOptions options)
+    {
+        this(client, table, options, null);
+    }
+
+    /**
+     * @param targetColumns for an upsert writer of a primary-key table: the columns it sets (null
+     *     list: every column but the auto-increment one); null for an append writer
+     */
+    AppendWriter(InletClient client, TableHandle table, WriterOptions options, java.util.Optional<List<String>> targetColumns)
     {
         this.client = requireNonNull(client, "client is null");
         this.table = requireNonNull(table, "table is null");
@@ -64,7 +80,32 @@ public final class AppendWriter
         this.router = new RowRouter(table.descriptor());
         this.validator = new RowValidator(table.path(), table.descriptor());
         this.writerId = options.idempotent() ? new SecureRandom().nextLong() & Long.MAX_VALUE : -1;
-        this.sender = new AppendSender(client, table, writerId, options);
+        AppendCommand command;
+        if (targetColumns == null) {
+            targetIndexes = null;
+            batchSchema = table.arrowSchema();
+            command = new AppendCommand(AppendCommand.VERSION, table.path().toString(), writerId);
+        }
+        else {
+            var d = table.descriptor();
+            List<String> names = d.columnNames();
+            List<String> targets = targetColumns.orElseGet(() -> names.stream().filter(n -> d.autoIncrementColumn().filter(n::equals).isEmpty()).toList());
+            for (String t : targets) {
+                if (!names.contains(t)) {
+                    throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " has no column '" + t + "' to write; its columns are " + names);
+                }
+            }
+            for (String k : d.primaryKey()) {
+                if (!targets.contains(k)) {
+                    throw new InletException(InletErrorCode.INVALID_WRITE, "A partial update of " + table.path() + " must include every primary-key column; target columns "
+                            + targets + " lack '" + k + "'");
+                }
+            }
+            targetIndexes = java.util.stream.IntStream.range(0, names.size()).filter(i -> targets.contains(names.get(i))).toArray();
+            batchSchema = ArrowSchemas.toUpsertSchema(java.util.Arrays.stream(targetIndexes).mapToObj(i -> d.columns().get(i)).toList());
+            command = new AppendCommand(AppendCommand.VERSION, table.path().toString(), writerId, true, targetColumns.orElse(null));
+        }
+        this.sender = new AppendSender(client, table, writerId, options, batchSchema, command);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "inlet-writer-linger-" + table.path());
             t.setDaemon(true);
@@ -92,7 +133,36 @@ public final class AppendWriter
      */
     public CompletableFuture<AppendResult> append(Object[] row)
     {
-        Object[] checked = validator.check(row);
+        if (targetIndexes != null) {
+            throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " has a primary key; use an upsert writer");
+        }
+        return add(validator.check(row), null, (byte) 0);
+    }
+
+    /**
+     * Buffers an upsert or delete of a primary-key table: {@code values} are the target columns'
+     * values in table order; a delete reads only the key columns.
+     */
+    CompletableFuture<AppendResult> write(Object[] values, UpsertOp op)
+    {
+        if (values.length != targetIndexes.length) {
+            throw new InletException(InletErrorCode.INVALID_ROW, "A write to " + table.path() + " has " + values.length + " values; the writer's target columns are "
+                    + java.util.Arrays.stream(targetIndexes).mapToObj(i -> table.descriptor().columnNames().get(i)).toList());
+        }
+        Object[] full = new Object[table.descriptor().columns().size()];
+        for (int i = 0; i < targetIndexes.length; i++) {
+            full[targetIndexes[i]] = values[i];
+        }
+        for (String k : table.descriptor().primaryKey()) {
+            if (full[table.descriptor().columnNames().indexOf(k)] == null) {
+                throw new InletException(InletErrorCode.INVALID_ROW, "A write to " + table.path() + " has a null in primary-key column '" + k + "'");
+            }
+        }
+        return add(full, values, op.code());
+    }
+
+    private CompletableFuture<AppendResult> add(Object[] checked, Object[] values, byte op)
+    {
         String partition = router.partition(checked);
         CompletableFuture<AppendResult> future;
         // sealLock spans taking a batch out of `open` and queueing it, so that a flush (which takes
@@ -103,7 +173,7 @@ public final class AppendWriter
                 checkOpen();
                 BucketKey key = new BucketKey(partition, router.hasBucketKey() ? router.bucket(checked) : stickyBucket(partition));
                 Accumulator acc = open.computeIfAbsent(key, this::newAccumulator);
-                future = acc.add(checked);
+                future = values == null ? acc.add(checked) : acc.addUpsert(values, op);
                 if (acc.rows() >= options.batchRows() || acc.bytes() >= options.batchBytes()) {
                     open.remove(key);
                     full = acc;
@@ -129,7 +199,7 @@ public final class AppendWriter
 
     private Accumulator newAccumulator(BucketKey key)
     {
-        Accumulator acc = new Accumulator(key, VectorSchemaRoot.create(table.arrowSchema(), client.allocator()));
+        Accumulator acc = new Accumulator(key, VectorSchemaRoot.create(batchSchema, client.allocator()));
         ScheduledFuture<?> timeout = timer.schedule(() -> sealIfStillOpen(acc), options.linger().toNanos(), TimeUnit.NANOSECONDS);
         acc.lingerTimer = timeout;
         return acc;
@@ -162,7 +232,7 @@ public final class AppendWriter
                 sequence = writerId < 0 ? -1 : sequences.merge(acc.key, 1, Integer::sum) - 1;
             }
             ArrowRecordBatch batch = acc.seal();
-            sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.futures));
+            sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.futures, targetIndexes != null));
         }
     }
 
@@ -227,6 +297,26 @@ public final class AppendWriter
                 ArrowValues.set(vectors.get(i), index, row[i]);
                 bytes += estimate(row[i]);
             }
+            root.setRowCount(index + 1);
+            CompletableFuture<AppendResult> future = new CompletableFuture<>();
+            futures.add(future);
+            return future;
+        }
+
+        CompletableFuture<AppendResult> addUpsert(Object[] values, byte op)
+        {
+            int index = futures.size();
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    ArrowValues.set(vectors.get(i), index, values[i]);
+                }
+                catch (IllegalArgumentException e) {
+                    throw new InletException(InletErrorCode.INVALID_ROW, "Table " + table.path() + ": " + e.getMessage(), e);
+                }
+                bytes += estimate(values[i]);
+            }
+            ((org.apache.arrow.vector.TinyIntVector) vectors.get(values.length)).setSafe(index, op);
             root.setRowCount(index + 1);
             CompletableFuture<AppendResult> future = new CompletableFuture<>();
             futures.add(future);

@@ -124,6 +124,74 @@ public final class InletClient
         return new AppendWriter(this, describeTable(table), options);
     }
 
+    /**
+     * A writer of upserts and deletes to a primary-key {@code table}; the caller closes it.
+     *
+     * @param targetColumns the columns the writer sets (a partial update; they must include the
+     *     primary key), or null for every column but the auto-increment one
+     */
+    public UpsertWriter newUpsertWriter(String table, List<String> targetColumns, WriterOptions options)
+    {
+        TableHandle handle = describeTable(table);
+        AppendWriter writer = new AppendWriter(this, handle, options, java.util.Optional.ofNullable(targetColumns));
+        var d = handle.descriptor();
+        List<String> targets = d.columnNames().stream()
+                .filter(n -> targetColumns == null ? d.autoIncrementColumn().filter(n::equals).isEmpty() : targetColumns.contains(n))
+                .toList();
+        return new UpsertWriter(writer, targets);
+    }
+
+    /**
+     * Point lookups by primary key, batched in one request: for each key (the values of the
+     * partition and primary-key columns, in table order), the stored row in table order, or null.
+     * Sees exactly the acknowledged writes.
+     */
+    public List<Object[]> lookup(String table, List<Object[]> keys)
+    {
+        return Lookups.point(this, describeTable(table), keys, false);
+    }
+
+    /**
+     * Like {@link #lookup}, but a key without a row is inserted first (its other columns null, its
+     * auto-increment column assigned): every key gets a row. The way a string id becomes a dense
+     * integer id.
+     */
+    public List<Object[]> lookupOrInsert(String table, List<Object[]> keys)
+    {
+        return Lookups.point(this, describeTable(table), keys, true);
+    }
+
+    /**
+     * Prefix lookups by bucket key: for each prefix (the values of the partition and bucket-key
+     * columns, in table order), every stored row with those values, in key order.
+     */
+    public List<List<Object[]>> prefixLookup(String table, List<Object[]> prefixes)
+    {
+        return Lookups.prefix(this, describeTable(table), prefixes);
+    }
+
+    /** The body of the action's first result. */
+    byte[] binaryAction(String type, byte[] body)
+    {
+        try {
+            Iterator<Result> results = flight.doAction(new Action(type, body), callOptions());
+            byte[] value = null;
+            while (results.hasNext()) {
+                byte[] next = results.next().getBody();
+                if (value == null) {
+                    value = next;
+                }
+            }
+            if (value == null) {
+                throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The hot store answered action " + type + " with no result");
+            }
+            return value;
+        }
+        catch (FlightRuntimeException e) {
+            throw FlightErrors.fromFlight(e);
+        }
+    }
+
     /** A scanner of {@code table}'s buckets; the caller closes it. */
     public LogScanner newScanner(String table, ScanOptions options)
     {

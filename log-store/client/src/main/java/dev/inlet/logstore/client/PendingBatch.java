@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * that it can be resent with the same sequence after a failure.
  *
  * @param rowFutures one per row, in row order
+ * @param upsert whether the rows are upserts and deletes (acknowledged with the log end offset, not one offset each)
  */
-record PendingBatch(String partition, int bucket, int sequence, ArrowRecordBatch batch, List<CompletableFuture<AppendResult>> rowFutures)
+record PendingBatch(String partition, int bucket, int sequence, ArrowRecordBatch batch, List<CompletableFuture<AppendResult>> rowFutures, boolean upsert)
 {
     long bytes()
     {

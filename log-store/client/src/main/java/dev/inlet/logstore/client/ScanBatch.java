@@ -5,6 +5,8 @@ package dev.inlet.logstore.client;
 
 import dev.inlet.logstore.arrow.ArrowValues;
 import org.apache.arrow.vector.FieldVector;
+import dev.inlet.logstore.arrow.ArrowSchemas;
+import dev.inlet.logstore.protocol.ChangeType;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.util.ArrayList;
@@ -36,11 +38,24 @@ public record ScanBatch(String partition, int bucket, long baseOffset, long comm
         return root.getRowCount();
     }
 
-    /** The rows as arrays of Java values (the convenience path; it boxes every value). */
+    /**
+     * What row {@code index} is: {@code +I}, {@code -U}, {@code +U} or {@code -D} in a primary-key
+     * table's changelog (its {@code _change_type} column), {@code +A} in a log table.
+     */
+    public ChangeType changeType(int index)
+    {
+        FieldVector changeType = root.getVector(ArrowSchemas.CHANGE_TYPE_COLUMN);
+        return changeType == null ? ChangeType.APPEND : ChangeType.fromCode(((org.apache.arrow.vector.TinyIntVector) changeType).get(index));
+    }
+
+    /**
+     * The rows as arrays of Java values (the convenience path; it boxes every value), without the
+     * {@code _change_type} column (see {@link #changeType}).
+     */
     public List<Object[]> rows()
     {
         List<Object[]> rows = new ArrayList<>(root.getRowCount());
-        List<FieldVector> vectors = root.getFieldVectors();
+        List<FieldVector> vectors = root.getFieldVectors().stream().filter(v -> !v.getName().equals(ArrowSchemas.CHANGE_TYPE_COLUMN)).toList();
         for (int r = 0; r < root.getRowCount(); r++) {
             Object[] row = new Object[vectors.size()];
             for (int c = 0; c < row.length; c++) {

@@ -22,6 +22,12 @@ public final class Actions
     /** A table's definition as the server serves it: {@link TableRequest} → {@link TableResult}. */
     public static final String DESCRIBE_TABLE = "describe-table";
 
+    /**
+     * Point or prefix lookups in a primary-key table's key-value state, batched: a binary body, see
+     * {@link LookupMessages}. Not JSON: keys and rows travel as Arrow record batches.
+     */
+    public static final String LOOKUP = "lookup";
+
     private Actions() {}
 
     /** Which offset to look up for each bucket. */

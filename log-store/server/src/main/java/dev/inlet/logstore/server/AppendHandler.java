@@ -58,10 +58,14 @@ final class AppendHandler
     void run(AppendCommand command, FlightStream stream, StreamListener<PutResult> acks)
     {
         HotTable table = store.table(command.table());
-        if (table.descriptor().hasPrimaryKey()) {
-            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Table " + table.path() + " has a primary key " + table.descriptor().primaryKey()
-                    + "; it takes upserts, which this hot store does not serve yet (only log tables take appends)");
+        if (table.descriptor().hasPrimaryKey() && !command.upsert()) {
+            throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " has a primary key " + table.descriptor().primaryKey()
+                    + "; it takes upserts and deletes (an append command with \"upsert\":true), not appends");
         }
+        if (!table.descriptor().hasPrimaryKey() && command.upsert()) {
+            throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " is a log table without primary key; it takes appends, not upserts");
+        }
+        boolean[] target = command.upsert() ? UpsertBatch.target(table.path(), table.descriptor(), command.targetColumns()) : null;
         BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
         CompletableFuture<Throwable> ackFailure = new CompletableFuture<>();
         Thread ackThread = Thread.ofVirtual().name("inlet-acks-" + table.path()).start(() -> sendAcks(pending, acks, ackFailure));
@@ -72,6 +76,15 @@ final class AppendHandler
                 ArrowBuf metadata = stream.getLatestMetadata();
                 BatchRoute route = route(table, metadata);
                 long start = System.nanoTime();
+                if (target != null) {
+                    UpsertBatch batch = UpsertBatch.read(table.path(), table.descriptor(), target, root);
+                    checkRoutes(table, batch, route);
+                    HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
+                    CompletableFuture<AppendOutcome> outcome = KvWriter.write(table, bucket, batch, command.writerId(), route.sequence(), maxBatchBytes);
+                    metrics.recordsIn.labelValues(table.path().toString()).inc(root.getRowCount());
+                    pending.add(new Pending(route, start, outcome));
+                    continue;
+                }
                 table = checkSchema(table, root);
                 checkRows(table, root, route);
                 ByteBuffer payload = ArrowIpc.serialize(root);
@@ -163,6 +176,25 @@ final class AppendHandler
             HotTable refreshed = store.refresh(table);
             ArrowSchemas.checkCompatible(refreshed.path(), refreshed.descriptor(), root.getSchema());
             return refreshed;
+        }
+    }
+
+    /** Every row of an upsert batch must belong to the named partition and bucket. */
+    private static void checkRoutes(HotTable table, UpsertBatch batch, BatchRoute route)
+    {
+        RowRouter router = table.router();
+        for (int r = 0; r < batch.rows().size(); r++) {
+            Object[] row = batch.rows().get(r);
+            String partition = router.partition(row);
+            if (!partition.equals(route.partition())) {
+                throw new InletException(InletErrorCode.WRONG_PARTITION, "Batch for " + table.path() + " names partition '" + route.partition() + "' but row " + r
+                        + " (key " + UpsertBatch.key(table.descriptor(), row) + ") belongs to '" + partition + "'");
+            }
+            int bucket = router.bucket(row);
+            if (bucket != route.bucket()) {
+                throw new InletException(InletErrorCode.WRONG_BUCKET, "Batch for " + table.path() + " names bucket " + route.bucket() + " but row " + r
+                        + " (key " + UpsertBatch.key(table.descriptor(), row) + ") belongs to bucket " + bucket);
+            }
         }
     }
 

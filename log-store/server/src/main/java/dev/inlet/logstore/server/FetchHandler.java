@@ -60,7 +60,14 @@ final class FetchHandler
         }
         // always in table order, which is what pruning at the IPC level keeps
         List<String> columns = ticket.columns() == null ? current.columnNames() : current.columnNames().stream().filter(ticket.columns()::contains).toList();
-        Schema outSchema = new Schema(columns.stream().map(c -> ArrowSchemas.toArrowField(current.column(c).orElseThrow())).toList());
+        List<org.apache.arrow.vector.types.pojo.Field> outFields = new ArrayList<>(columns.stream().map(c -> ArrowSchemas.toArrowField(current.column(c).orElseThrow())).toList());
+        if (current.hasPrimaryKey()) {
+            // a primary-key table's log is its changelog: every row says what it is
+            columns = new ArrayList<>(columns);
+            columns.add(ArrowSchemas.CHANGE_TYPE_COLUMN);
+            outFields.add(ArrowSchemas.systemField(ArrowSchemas.CHANGE_TYPE_COLUMN));
+        }
+        Schema outSchema = new Schema(outFields);
 
         long end = bucket.endOffset();
         if (ticket.offset() < bucket.earliestOffset() || ticket.offset() > end) {

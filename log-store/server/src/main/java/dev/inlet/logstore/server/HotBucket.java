@@ -6,6 +6,7 @@ package dev.inlet.logstore.server;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TablePath;
+import dev.inlet.logstore.kv.KvTablet;
 import dev.inlet.logstore.storage.BucketLog;
 import dev.inlet.logstore.storage.GroupCommit;
 import dev.inlet.logstore.storage.LogBatch;
@@ -41,6 +42,7 @@ final class HotBucket
     private final BucketLog log;
     private final GroupCommit groupCommit;
     private final Object visible = new Object();
+    private volatile KvTablet kv;
 
     HotBucket(TablePath table, String partition, int bucket, BucketLog log, GroupCommit groupCommit)
     {
@@ -51,7 +53,39 @@ final class HotBucket
         this.groupCommit = requireNonNull(groupCommit, "groupCommit is null");
     }
 
-    private String describe()
+    /** Attaches the key-value state of a primary-key table's bucket, caught up with the log. */
+    void attachKv(KvTablet tablet)
+    {
+        this.kv = tablet;
+    }
+
+    /** The key-value state; only primary-key tables have one. */
+    KvTablet kv()
+    {
+        if (kv == null) {
+            throw new IllegalStateException(describe() + " has no key-value state");
+        }
+        return kv;
+    }
+
+    BucketLog log()
+    {
+        return log;
+    }
+
+    /** The offset of the newest local snapshot of the key-value state; 0 if there is none. */
+    long kvSnapshotOffset()
+    {
+        try {
+            List<Long> offsets = KvTablet.snapshotOffsets(log.directory());
+            return offsets.isEmpty() ? 0 : offsets.getLast();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the snapshots of " + describe(), e);
+        }
+    }
+
+    String describe()
     {
         return "table " + table + " bucket " + bucket + (partition.isEmpty() ? "" : " partition " + partition);
     }
@@ -173,6 +207,9 @@ final class HotBucket
 
     void close()
     {
+        if (kv != null) {
+            kv.close();
+        }
         try {
             log.close();
         }
@@ -183,6 +220,10 @@ final class HotBucket
 
     void closeAndDelete()
     {
+        if (kv != null) {
+            kv.closeAndDelete();
+            kv = null;
+        }
         close();
         HotTable.deleteRecursively(log.directory());
     }

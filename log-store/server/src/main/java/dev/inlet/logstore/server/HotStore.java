@@ -35,9 +35,17 @@ final class HotStore
     private final Path dataDir;
     private final HotTable.BucketOpener opener;
     private final Map<TablePath, HotTable> tables = new ConcurrentHashMap<>();
+    private final org.apache.arrow.memory.BufferAllocator allocator;
+    private final long idRangeSize;
 
-    HotStore(InletCatalog catalog, Path dataDir, HotTable.BucketOpener opener)
+    /**
+     * @param allocator for the changelog batches of primary-key tables
+     * @param idRangeSize how many auto-increment ids to reserve at a time
+     */
+    HotStore(InletCatalog catalog, Path dataDir, HotTable.BucketOpener opener, org.apache.arrow.memory.BufferAllocator allocator, long idRangeSize)
     {
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.idRangeSize = idRangeSize;
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.dataDir = requireNonNull(dataDir, "dataDir is null");
         this.opener = requireNonNull(opener, "opener is null");
@@ -64,8 +72,12 @@ final class HotStore
         return tables.computeIfAbsent(path, p -> {
             LOG.info("Serving table {} (id {}, {} buckets, {})", p, info.tableId(), info.descriptor().bucketCount(),
                     info.descriptor().hasPrimaryKey() ? "primary key" : "log");
-            return new HotTable(info, dataDir.resolve(Long.toString(info.tableId())), schemaId -> catalog.store().schema(info.tableId(), schemaId)
-                    .orElseThrow(() -> new InletException(InletErrorCode.CORRUPT_LOG, "Table " + p + " has batches of schema " + schemaId + ", which the catalog does not know")), opener);
+            java.util.function.IntFunction<dev.inlet.catalog.model.TableDescriptor> schemas = schemaId -> catalog.store().schema(info.tableId(), schemaId)
+                    .orElseThrow(() -> new InletException(InletErrorCode.CORRUPT_LOG, "Table " + p + " has batches of schema " + schemaId + ", which the catalog does not know"));
+            KvTableState kv = info.descriptor().hasPrimaryKey()
+                    ? new KvTableState(info, schemas, new AutoIncrementIds(catalog.store(), p, info.tableId(), idRangeSize), allocator)
+                    : null;
+            return new HotTable(info, dataDir.resolve(Long.toString(info.tableId())), schemas, opener, kv);
         });
     }
 

@@ -51,6 +51,7 @@ final class HotTable
     private final Map<String, IpcProjection> projections = new ConcurrentHashMap<>();
     private final Map<String, HotPartition> partitions = new ConcurrentHashMap<>();
     private final BucketOpener opener;
+    private final KvTableState kv;
     private volatile TableInfo info;
     private volatile RowRouter router;
 
@@ -60,8 +61,12 @@ final class HotTable
         HotBucket open(TablePath table, String partition, int bucket, Path dir);
     }
 
-    HotTable(TableInfo info, Path dir, IntFunction<TableDescriptor> schemas, BucketOpener opener)
+    /**
+     * @param kv the key-value state shared by the buckets of a primary-key table; null for a log table
+     */
+    HotTable(TableInfo info, Path dir, IntFunction<TableDescriptor> schemas, BucketOpener opener, KvTableState kv)
     {
+        this.kv = kv;
         this.info = requireNonNull(info, "info is null");
         this.path = info.path();
         this.dir = requireNonNull(dir, "dir is null");
@@ -92,7 +97,11 @@ final class HotTable
     {
         HotBucket[] buckets = new HotBucket[info.descriptor().bucketCount()];
         for (int b = 0; b < buckets.length; b++) {
-            buckets[b] = opener.open(path, partition, b, partitionDir.resolve(Integer.toString(b)));
+            Path bucketDir = partitionDir.resolve(Integer.toString(b));
+            buckets[b] = opener.open(path, partition, b, bucketDir);
+            if (kv != null) {
+                buckets[b].attachKv(kv.openTablet(buckets[b].describe(), bucketDir, buckets[b].log()));
+            }
         }
         return buckets;
     }
@@ -117,6 +126,15 @@ final class HotTable
         return router;
     }
 
+    /** The state shared by the buckets of a primary-key table. */
+    KvTableState kv()
+    {
+        if (kv == null) {
+            throw new IllegalStateException("table " + path + " has no primary key");
+        }
+        return kv;
+    }
+
     /** Adopts a newer record of the table (after a column was added). */
     void update(TableInfo newer)
     {
@@ -126,13 +144,16 @@ final class HotTable
         if (newer.schemaId() > info.schemaId()) {
             info = newer;
             router = new RowRouter(newer.descriptor());
+            if (kv != null) {
+                kv.update(newer);
+            }
         }
     }
 
-    /** The Arrow schema of batches written with {@code schemaId}. */
+    /** The Arrow schema of batches written with {@code schemaId} (a primary-key table's ends with {@code _change_type}). */
     Schema arrowSchema(int schemaId)
     {
-        return arrowSchemas.computeIfAbsent(schemaId, id -> ArrowSchemas.toArrowSchema(id == info.schemaId() ? info.descriptor() : schemas.apply(id)));
+        return arrowSchemas.computeIfAbsent(schemaId, id -> ArrowSchemas.toLogSchema(id == info.schemaId() ? info.descriptor() : schemas.apply(id)));
     }
 
     /** The pruning of batches of {@code schemaId} to the fields at {@code selected}, cached. */

@@ -145,6 +145,13 @@ final class InletFlightProducer
     public void doAction(CallContext context, Action action, StreamListener<Result> listener)
     {
         try {
+            if (action.getType().equals(Actions.LOOKUP)) {
+                long start = System.nanoTime();
+                listener.onNext(new Result(new LookupHandler(store, allocator, maxBatchBytes).handle(action.getBody())));
+                listener.onCompleted();
+                metrics.requestSeconds.labelValues("lookup").observe((System.nanoTime() - start) / 1e9);
+                return;
+            }
             Object result = switch (action.getType()) {
                 case Actions.DESCRIBE_TABLE -> {
                     Actions.TableRequest request = ProtocolJson.read(action.getBody(), Actions.TableRequest.class, "describe-table request");
@@ -168,7 +175,7 @@ final class InletFlightProducer
                     yield null;
                 }
                 default -> throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Unknown action '" + action.getType() + "'; known: "
-                        + List.of(Actions.DESCRIBE_TABLE, Actions.OFFSETS, Actions.LIST_PARTITIONS, Actions.DROP_PARTITION));
+                        + List.of(Actions.DESCRIBE_TABLE, Actions.OFFSETS, Actions.LIST_PARTITIONS, Actions.DROP_PARTITION, Actions.LOOKUP));
             };
             if (result != null) {
                 listener.onNext(new Result(ProtocolJson.write(result)));
@@ -213,6 +220,7 @@ final class InletFlightProducer
         listener.onNext(new ActionType(Actions.OFFSETS, "Earliest, latest, by-timestamp or tiered offsets of buckets"));
         listener.onNext(new ActionType(Actions.LIST_PARTITIONS, "A table's partitions"));
         listener.onNext(new ActionType(Actions.DROP_PARTITION, "Delete a partition's hot data"));
+        listener.onNext(new ActionType(Actions.LOOKUP, "Point or prefix lookups in a primary-key table (binary body, see docs/protocol.md)"));
         listener.onCompleted();
     }
 }

@@ -67,7 +67,7 @@ public final class LogStoreServer
         InletCatalog catalog = new InletCatalog(settings);
         ServerMetrics metrics = new ServerMetrics();
         StorageRuntime storage = StorageRuntime.fromConfig(config, metrics);
-        HotStore store = new HotStore(catalog, dataDir, storage::openBucket);
+        HotStore store = new HotStore(catalog, dataDir, storage::openBucket, allocator, config.get(ServerOptions.KV_ID_RANGE));
         String host = config.get(ServerOptions.HOST);
         int port = config.get(ServerOptions.PORT);
         Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
@@ -96,7 +96,8 @@ public final class LogStoreServer
         if (metricsPort != 0) {
             metricsPort = metrics.serve(host, Math.max(metricsPort, 0));
         }
-        RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES), metrics);
+        RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES), metrics,
+                config.get(ServerOptions.KV_SNAPSHOT_INTERVAL));
         LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {})", location.getUri(), dataDir, storage.flushPolicyName(),
                 config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off");
         return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention);
@@ -115,6 +116,12 @@ public final class LogStoreServer
     public int metricsPort()
     {
         return metricsPort;
+    }
+
+    /** Snapshots the key-value state of every open primary-key table's buckets once (the service also does it periodically). */
+    public void snapshotKvState()
+    {
+        retention.snapshotOnce();
     }
 
     /** Runs retention over every open table once (the service also runs it periodically). */

@@ -33,7 +33,7 @@ final class RetentionService
     private final ServerMetrics metrics;
     private final ScheduledExecutorService executor;
 
-    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes, ServerMetrics metrics)
+    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes, ServerMetrics metrics, Duration snapshotInterval)
     {
         this.store = store;
         this.catalog = catalog;
@@ -41,6 +41,7 @@ final class RetentionService
         this.metrics = metrics;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("inlet-retention").unstarted(r));
         executor.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::snapshotSafely, snapshotInterval.toMillis(), snapshotInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void runSafely()
@@ -50,6 +51,32 @@ final class RetentionService
         }
         catch (RuntimeException e) {
             LOG.warn("Retention run failed: {}", e.toString());
+        }
+    }
+
+    private void snapshotSafely()
+    {
+        try {
+            snapshotOnce();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Key-value snapshot run failed: {}", e.toString());
+        }
+    }
+
+    /** Snapshots the key-value state of every bucket of every open primary-key table. */
+    synchronized void snapshotOnce()
+    {
+        for (HotTable table : store.openTables()) {
+            if (!table.descriptor().hasPrimaryKey()) {
+                continue;
+            }
+            for (HotTable.HotPartition partition : table.partitions()) {
+                for (HotBucket bucket : partition.buckets()) {
+                    long offset = bucket.kv().snapshot();
+                    LOG.debug("Snapshot of {} at offset {}", bucket.describe(), offset);
+                }
+            }
         }
     }
 
@@ -69,6 +96,12 @@ final class RetentionService
                     OptionalLong limit = lake
                             ? OptionalLong.of(tiered.stream().filter(t -> t.partition().equals(partition.name()) && t.bucket() == bucket).mapToLong(TieredOffset::offset).findFirst().orElse(0))
                             : OptionalLong.empty();
+                    if (table.descriptor().hasPrimaryKey()) {
+                        // the log is the key-value state's write-ahead log: keep it from the newest
+                        // snapshot on (all of it while there is none), since recovery replays from there
+                        long snapshot = partition.buckets()[b].kvSnapshotOffset();
+                        limit = OptionalLong.of(limit.isPresent() ? Math.min(limit.getAsLong(), snapshot) : snapshot);
+                    }
                     partition.buckets()[b].applyRetention(now, retentionMs, retentionBytes, limit);
                     segments += partition.buckets()[b].segmentCount();
                     bytes += partition.buckets()[b].sizeInBytes();

@@ -45,6 +45,11 @@ public final class ServerOptions
     public static final ConfigOption<Duration> RETENTION_CHECK_INTERVAL = duration("log.retention.check-interval", Duration.ofMinutes(1),
             "How often retention runs. The age limit is each table's hot retention (inlet table create --hot-retention).");
 
+    public static final ConfigOption<Long> KV_ID_RANGE = new ConfigOption<>("kv.auto-increment.range", Long::valueOf, Optional.of(1000L),
+            "Auto-increment ids the hot store reserves from the catalog at a time, per table. Ids of a range left unused when the server stops are skipped, never reused.");
+    public static final ConfigOption<Duration> KV_SNAPSHOT_INTERVAL = duration("kv.snapshot.interval", Duration.ofMinutes(10),
+            "How often each bucket of a primary-key table takes a snapshot of its key-value state (a RocksDB checkpoint tagged with its log offset). Recovery replays the log from the newest snapshot; retention keeps the log from it on.");
+
     private ServerOptions() {}
 
     private static ConfigOption<Long> bytes(String key, long defaultValue, String description)
@@ -60,6 +65,6 @@ public final class ServerOptions
     public static List<ConfigOption<?>> all()
     {
         return List.of(HOST, PORT, TLS_CERT_FILE, TLS_KEY_FILE, METRICS_PORT, SEGMENT_BYTES, SEGMENT_AGE, INDEX_INTERVAL_BYTES,
-                MAX_BATCH_BYTES, FLUSH_POLICY, FLUSH_INTERVAL, RETENTION_BYTES, RETENTION_CHECK_INTERVAL);
+                MAX_BATCH_BYTES, FLUSH_POLICY, FLUSH_INTERVAL, RETENTION_BYTES, RETENTION_CHECK_INTERVAL, KV_ID_RANGE, KV_SNAPSHOT_INTERVAL);
     }
 }

@@ -148,6 +148,24 @@ public final class BucketLog
         return flushedOffset.get();
     }
 
+    /**
+     * Whether the writer already appended a batch with this sequence (what {@link #append} would
+     * answer without writing), checked before a caller does work that depends on the batch being
+     * new (merging an upsert batch).
+     *
+     * @throws OutOfOrderSequenceException if the sequence skips ahead or is too old
+     */
+    public Optional<AppendResult> checkDuplicate(long writerId, int writerSequence)
+    {
+        lock.lock();
+        try {
+            return writers.checkSequence(writerId, writerSequence).map(r -> r.withFlushTarget(appendedBytes));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether an append (or a duplicate's answer) is on disk: every byte up to its flush target is flushed. */
     public boolean isDurable(AppendResult result)
     {

@@ -98,6 +98,21 @@ final class TestingHotStore
         server = LogStoreServer.start(config());
     }
 
+    /** Stops the server cleanly, runs {@code whileStopped} (e.g. to remove state), and starts a new one. */
+    void restart(ThrowingRunnable whileStopped)
+            throws Exception
+    {
+        server.close();
+        whileStopped.run();
+        server = LogStoreServer.start(config());
+    }
+
+    interface ThrowingRunnable
+    {
+        void run()
+                throws Exception;
+    }
+
     Path dir()
     {
         return dir;

@@ -1,0 +1,69 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.logstore.protocol.UpsertOp;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Upserts and deletes rows of a primary-key table. A writer sets its target columns: all of them
+ * (but the auto-increment column, which the server fills), or a subset that includes the primary
+ * key, for a partial update that leaves the other columns as stored. Rows are the target columns'
+ * values in table order. Batching, routing by the table's bucket function, backpressure and
+ * idempotent retries are those of {@link AppendWriter}.
+ *
+ * <p>Each future completes once the write is durable and applied, with the offset at which the
+ * bucket's log ends after it: a scanner that reads up to there has seen its changelog rows.
+ *
+ * <p>Thread-safe.
+ */
+public final class UpsertWriter
+        implements AutoCloseable
+{
+    private final AppendWriter writer;
+    private final List<String> targetColumns;
+
+    UpsertWriter(AppendWriter writer, List<String> targetColumns)
+    {
+        this.writer = writer;
+        this.targetColumns = targetColumns;
+    }
+
+    public TableHandle table()
+    {
+        return writer.table();
+    }
+
+    /** The columns this writer sets, in table order. */
+    public List<String> targetColumns()
+    {
+        return targetColumns;
+    }
+
+    /** Inserts the row, or merges it into the stored row of its key under the table's merge engine. */
+    public CompletableFuture<AppendResult> upsert(Object[] values)
+    {
+        return writer.write(values, UpsertOp.UPSERT);
+    }
+
+    /** Deletes the row of the key the values hold (only the key columns are read; the others may be null). */
+    public CompletableFuture<AppendResult> delete(Object[] values)
+    {
+        return writer.write(values, UpsertOp.DELETE);
+    }
+
+    /** Sends every buffered write and waits until all are durable (or failed). */
+    public void flush()
+    {
+        writer.flush();
+    }
+
+    @Override
+    public void close()
+    {
+        writer.close();
+    }
+}

@@ -1,0 +1,87 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.server;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.kv.ByteKey;
+import dev.inlet.logstore.kv.ChangelogBatches;
+import dev.inlet.logstore.kv.KvTablet;
+import dev.inlet.logstore.kv.RowMerger;
+import dev.inlet.logstore.protocol.UpsertOp;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Writes one upsert batch to a primary-key table's bucket: under the bucket's write lock it skips a
+ * batch the writer already sent, reads the stored rows of the batch's keys, merges, appends the
+ * resulting changelog to the log and stages the new rows; once the append is durable the rows go
+ * to RocksDB and the returned future completes. A batch that changes nothing still appends a
+ * batch of zero records, so that its writer's sequence is durable.
+ */
+final class KvWriter
+{
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private KvWriter() {}
+
+    static CompletableFuture<AppendOutcome> write(HotTable table, HotBucket bucket, UpsertBatch batch, long writerId, int sequence, long maxBatchBytes)
+    {
+        KvTableState state = table.kv();
+        KvTablet tablet = bucket.kv();
+        RowMerger merger = state.merger();
+        int schemaId = table.info().schemaId();
+        tablet.writeLock().lock();
+        try {
+            if (writerId >= 0 && bucket.log().checkDuplicate(writerId, sequence).isPresent()) {
+                // the log answers a retried batch with the original's offsets once it is durable
+                return bucket.append(EMPTY, 0, schemaId, writerId, sequence);
+            }
+            List<RowMerger.Change> changelog = new ArrayList<>();
+            Map<ByteKey, Object[]> merged = new HashMap<>();
+            Map<ByteKey, byte[]> writes = new LinkedHashMap<>();
+            for (int r = 0; r < batch.rows().size(); r++) {
+                Object[] input = batch.rows().get(r);
+                ByteKey key = new ByteKey(state.keys().encode(input));
+                Object[] stored = merged.containsKey(key) ? merged.get(key) : tablet.get(key);
+                Object[] result = batch.ops().get(r) == UpsertOp.DELETE
+                        ? merger.delete(stored, changelog)
+                        : merger.upsert(stored, input, batch.target(), state.ids()::next, changelog);
+                if (result != stored) {
+                    merged.put(key, result);
+                    writes.put(key, result == null ? null : state.codec().encode(result));
+                }
+            }
+            ByteBuffer payload = changelog.isEmpty() ? EMPTY : ChangelogBatches.encode(merger.table(), changelog, state.allocator());
+            if (payload.remaining() > maxBatchBytes) {
+                throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "The changelog of an upsert batch for " + bucket.describe() + " has " + payload.remaining()
+                        + " bytes; the most log.max-batch.bytes allows is " + maxBatchBytes + " (send smaller batches)");
+            }
+            CompletableFuture<AppendOutcome> appended = bucket.append(payload, changelog.size(), schemaId, writerId, sequence);
+            if (appended.isCompletedExceptionally()) {
+                return appended; // refused before anything was written: nothing to stage
+            }
+            long token = tablet.stage(writes);
+            return appended.handle((outcome, error) -> {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+                    tablet.abort(token, cause);
+                    throw error instanceof CompletionException c ? c : new CompletionException(error);
+                }
+                tablet.commit(token, outcome.lastOffset() + 1);
+                return outcome;
+            });
+        }
+        finally {
+            tablet.writeLock().unlock();
+        }
+    }
+}

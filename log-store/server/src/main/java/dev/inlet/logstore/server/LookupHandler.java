@@ -1,0 +1,173 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.server;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.Column;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.logstore.arrow.ArrowIpc;
+import dev.inlet.logstore.arrow.ArrowSchemas;
+import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.protocol.LookupMessages;
+import dev.inlet.logstore.protocol.RowRouter;
+import dev.inlet.logstore.protocol.UpsertOp;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves the {@code lookup} action ({@link LookupMessages}): point lookups by primary key and
+ * prefix lookups by bucket key, from the key-value state, which holds exactly the acknowledged
+ * writes. With insert-if-absent, keys without a row are first inserted (through the ordinary
+ * write path: changelog, then state), so the answer always has a row per key.
+ */
+final class LookupHandler
+{
+    private final HotStore store;
+    private final BufferAllocator allocator;
+    private final long maxBatchBytes;
+
+    LookupHandler(HotStore store, BufferAllocator allocator, long maxBatchBytes)
+    {
+        this.store = store;
+        this.allocator = allocator;
+        this.maxBatchBytes = maxBatchBytes;
+    }
+
+    private record Located(int keyIndex, Object[] key, HotBucket bucket) {}
+
+    byte[] handle(byte[] body)
+    {
+        LookupMessages.Request request = LookupMessages.decodeRequest(body);
+        HotTable table = store.table(request.header().table());
+        TableDescriptor descriptor = table.descriptor();
+        if (!descriptor.hasPrimaryKey()) {
+            throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " is a log table; lookups need a primary key");
+        }
+        boolean prefix = request.header().prefix();
+        if (prefix && request.header().insertIfAbsent()) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Lookup in " + table.path() + ": insert-if-absent takes whole primary keys, not prefixes");
+        }
+        List<Column> keyColumns = LookupMessages.keyColumns(descriptor, prefix);
+        List<Located> keys = readKeys(table, keyColumns, request.keys(), request.header().insertIfAbsent());
+        KvTableState state = table.kv();
+        List<Object[]> rows = new ArrayList<>();
+        List<Integer> keyIndexes = new ArrayList<>();
+        Map<HotBucket, List<Located>> missing = new LinkedHashMap<>();
+        for (Located key : keys) {
+            if (key.bucket() == null) {
+                continue; // its partition does not exist: no rows
+            }
+            if (prefix) {
+                for (Object[] row : key.bucket().kv().prefixLookup(state.keys().encodeBucketKeyPrefix(key.key()))) {
+                    rows.add(row);
+                    keyIndexes.add(key.keyIndex());
+                }
+                continue;
+            }
+            Object[] row = key.bucket().kv().lookup(state.keys().encode(key.key()));
+            if (row != null) {
+                rows.add(row);
+                keyIndexes.add(key.keyIndex());
+            }
+            else if (request.header().insertIfAbsent()) {
+                missing.computeIfAbsent(key.bucket(), b -> new ArrayList<>()).add(key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            insert(table, missing);
+            for (List<Located> inserted : missing.values()) {
+                for (Located key : inserted) {
+                    rows.add(key.bucket().kv().lookup(state.keys().encode(key.key())));
+                    keyIndexes.add(key.keyIndex());
+                }
+            }
+        }
+        return encode(descriptor, rows, keyIndexes);
+    }
+
+    private List<Located> readKeys(HotTable table, List<Column> keyColumns, ByteBuffer message, boolean create)
+    {
+        TableDescriptor descriptor = table.descriptor();
+        List<String> names = descriptor.columnNames();
+        RowRouter router = table.router();
+        List<Located> keys = new ArrayList<>();
+        VectorSchemaRoot root;
+        try {
+            root = ArrowIpc.load(ArrowSchemas.toArrowSchema(keyColumns), message, allocator);
+        }
+        catch (RuntimeException e) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Lookup in " + table.path() + ": the keys are not a record batch of the columns "
+                    + keyColumns.stream().map(Column::name).toList() + ": " + e.getMessage(), e);
+        }
+        try (root) {
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int r = 0; r < root.getRowCount(); r++) {
+                Object[] row = new Object[names.size()];
+                for (int c = 0; c < keyColumns.size(); c++) {
+                    Object value = ArrowValues.get(vectors.get(c), r);
+                    if (value == null) {
+                        throw new InletException(InletErrorCode.INVALID_ROW, "Lookup key " + r + " for " + table.path() + " has a null in key column '" + keyColumns.get(c).name() + "'");
+                    }
+                    row[names.indexOf(keyColumns.get(c).name())] = value;
+                }
+                String partitionName = router.partition(row);
+                HotBucket bucket;
+                if (!create && table.partitions().stream().noneMatch(p -> p.name().equals(partitionName))) {
+                    bucket = null;
+                }
+                else {
+                    bucket = table.partition(partitionName, true).bucket(table.path(), router.bucket(row));
+                }
+                keys.add(new Located(r, row, bucket));
+            }
+        }
+        return keys;
+    }
+
+    private void insert(HotTable table, Map<HotBucket, List<Located>> missing)
+    {
+        boolean[] target = UpsertBatch.target(table.path(), table.descriptor(), table.descriptor().primaryKey());
+        for (Map.Entry<HotBucket, List<Located>> e : missing.entrySet()) {
+            List<Object[]> rows = e.getValue().stream().map(Located::key).toList();
+            UpsertBatch batch = new UpsertBatch(target, Collections.nCopies(rows.size(), UpsertOp.UPSERT), rows);
+            try {
+                KvWriter.write(table, e.getKey(), batch, -1, -1, maxBatchBytes).join();
+            }
+            catch (java.util.concurrent.CompletionException failed) {
+                throw failed.getCause() instanceof InletException inlet ? inlet
+                        : new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Insert of missing keys into " + table.path() + " failed: " + failed.getCause(), failed.getCause());
+            }
+        }
+    }
+
+    private byte[] encode(TableDescriptor descriptor, List<Object[]> rows, List<Integer> keyIndexes)
+    {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(LookupMessages.resultSchema(descriptor), allocator)) {
+            List<FieldVector> vectors = root.getFieldVectors();
+            int columns = descriptor.columns().size();
+            IntVector index = (IntVector) vectors.get(columns);
+            for (int r = 0; r < rows.size(); r++) {
+                for (int c = 0; c < columns; c++) {
+                    ArrowValues.set(vectors.get(c), r, rows.get(r)[c]);
+                }
+                index.setSafe(r, keyIndexes.get(r));
+            }
+            root.setRowCount(rows.size());
+            ByteBuffer bytes = ArrowIpc.serialize(root);
+            byte[] out = new byte[bytes.remaining()];
+            bytes.get(out);
+            return out;
+        }
+    }
+}
