@@ -349,6 +349,10 @@ final class AppendSender
                     }
                 }
             }, client.streamCallOptions());
+            // gRPC sends the batches' Arrow buffers themselves (Flight keeps them referenced until
+            // written) rather than copying each batch into its own buffers first. Safe: a sealed
+            // batch is never written to, and each put loads the next batch as new buffers.
+            listener.setUseZeroCopy(true);
         }
 
         void put(PendingBatch batch)

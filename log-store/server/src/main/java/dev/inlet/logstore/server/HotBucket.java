@@ -59,6 +59,16 @@ final class HotBucket
     /** Appends a batch; the future completes once it is durable under the flush policy. */
     CompletableFuture<AppendOutcome> append(ByteBuffer payload, int recordCount, int schemaId, long writerId, int sequence)
     {
+        return append(new ByteBuffer[] {payload}, recordCount, schemaId, writerId, sequence);
+    }
+
+    /**
+     * Appends a batch whose payload comes in parts, stored one after the other with one gathering
+     * write before this returns (the parts are not used after); the future completes once the
+     * batch is durable under the flush policy.
+     */
+    CompletableFuture<AppendOutcome> append(ByteBuffer[] payload, int recordCount, int schemaId, long writerId, int sequence)
+    {
         return groupCommit.append(log, payload, recordCount, schemaId, writerId, sequence, System.currentTimeMillis())
                 .handle((result, error) -> {
                     if (error != null) {
