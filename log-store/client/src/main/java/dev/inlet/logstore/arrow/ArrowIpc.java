@@ -219,11 +219,23 @@ public final class ArrowIpc
         return count;
     }
 
+    /**
+     * An Arrow buffer over a direct buffer's bytes between position and limit, without copying;
+     * the ByteBuffer stays reachable (so a mapping stays mapped) until the Arrow buffer is released.
+     */
+    static ArrowBuf wrap(ByteBuffer direct, BufferAllocator allocator)
+    {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        return allocator.wrapForeignAllocation(new ByteBufferAllocation(direct));
+    }
+
     private static ArrowBuf toArrowBuf(ByteBuffer message, BufferAllocator allocator)
     {
         int size = message.remaining();
         if (message.isDirect()) {
-            return allocator.wrapForeignAllocation(new ByteBufferAllocation(message));
+            return wrap(message, allocator);
         }
         ArrowBuf copy = allocator.buffer(size);
         try {
