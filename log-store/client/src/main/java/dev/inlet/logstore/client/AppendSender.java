@@ -195,9 +195,7 @@ final class AppendSender
         failedStreams = 0;
         inFlightBytes -= batch.bytes();
         batch.batch().close();
-        for (int i = 0; i < batch.rows(); i++) {
-            batch.rowFutures().get(i).complete(new AppendResult(ack.partition(), ack.bucket(), ack.baseOffset() + i));
-        }
+        batch.acknowledged(ack.partition(), ack.bucket(), ack.baseOffset());
         notifyAll();
     }
 
@@ -216,7 +214,7 @@ final class AppendSender
     private static void fail(PendingBatch batch, InletException cause)
     {
         batch.batch().close();
-        batch.rowFutures().forEach(f -> f.completeExceptionally(cause));
+        batch.failed(cause);
     }
 
     /**

@@ -6,23 +6,32 @@ package dev.inlet.logstore.client;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A sealed batch on its way to the server, kept (with its Arrow buffers) until acknowledged so
  * that it can be resent with the same sequence after a failure.
  *
- * @param rowFutures one per row, in row order
+ * @param rows the batch's row count
+ * @param waiters who waits for the rows, in row order; their row counts add up to {@code rows}
  */
-record PendingBatch(String partition, int bucket, int sequence, ArrowRecordBatch batch, List<CompletableFuture<AppendResult>> rowFutures)
+record PendingBatch(String partition, int bucket, int sequence, ArrowRecordBatch batch, int rows, List<RowWaiter> waiters)
 {
     long bytes()
     {
         return batch.computeBodyLength();
     }
 
-    int rows()
+    void acknowledged(String partition, int bucket, long baseOffset)
     {
-        return rowFutures.size();
+        long offset = baseOffset;
+        for (RowWaiter waiter : waiters) {
+            waiter.acknowledged(partition, bucket, offset);
+            offset += waiter.rows();
+        }
+    }
+
+    void failed(Throwable cause)
+    {
+        waiters.forEach(w -> w.failed(cause));
     }
 }
