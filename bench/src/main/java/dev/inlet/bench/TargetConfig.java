@@ -25,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  *     {@code buffer.memory}, Inlet {@code maxInFlightBytes}): the client blocks past it
  * @param fetchBytesPerBucket payload bytes one fetch of one bucket may return (Kafka
  *     {@code max.partition.fetch.bytes}, Inlet {@code ScanOptions.maxBytesPerFetch})
+ * @param inletAppend how the Inlet target hands rows to its writer (Kafka has one way: a record
+ *     per row through its value serializer)
  */
 public record TargetConfig(
         Path directory,
@@ -34,11 +36,31 @@ public record TargetConfig(
         int batchRows,
         Duration linger,
         long maxInFlightBytes,
-        int fetchBytesPerBucket)
+        int fetchBytesPerBucket,
+        InletAppend inletAppend)
 {
+    /** How the Inlet target hands rows to {@code AppendWriter}. */
+    public enum InletAppend
+    {
+        /** {@code append(Object[])}, one row at a time: the writer converts each value. */
+        ROW,
+        /**
+         * {@code appendBatch(VectorSchemaRoot)}: the application turns its rows into Arrow vectors
+         * (10,000 rows at a time, typed setters, inside the timed pass) and the writer routes and
+         * copies them into the buckets' batches without boxing.
+         */
+        COLUMNAR
+    }
+
+    public TargetConfig(Path directory, int buckets, Durability durability, int batchBytes, int batchRows, Duration linger, long maxInFlightBytes, int fetchBytesPerBucket)
+    {
+        this(directory, buckets, durability, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket, InletAppend.COLUMNAR);
+    }
+
     public TargetConfig
     {
         requireNonNull(directory, "directory is null");
+        requireNonNull(inletAppend, "inletAppend is null");
         requireNonNull(durability, "durability is null");
         requireNonNull(linger, "linger is null");
         if (buckets < 1 || batchBytes < 1 || batchRows < 1 || maxInFlightBytes < 1 || fetchBytesPerBucket < 1) {
@@ -48,11 +70,11 @@ public record TargetConfig(
 
     public TargetConfig withDirectory(Path value)
     {
-        return new TargetConfig(value, buckets, durability, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket);
+        return new TargetConfig(value, buckets, durability, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket, inletAppend);
     }
 
     public TargetConfig withDurability(Durability value)
     {
-        return new TargetConfig(directory, buckets, value, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket);
+        return new TargetConfig(directory, buckets, value, batchBytes, batchRows, linger, maxInFlightBytes, fetchBytesPerBucket, inletAppend);
     }
 }

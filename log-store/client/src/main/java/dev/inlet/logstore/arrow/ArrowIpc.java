@@ -15,7 +15,9 @@ import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBuffer;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -26,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -70,6 +73,64 @@ public final class ArrowIpc
             throw new UncheckedIOException(e);
         }
         return bytes.toByteBuffer();
+    }
+
+    /**
+     * The root's rows as an uncompressed encapsulated record batch message, the same bytes as
+     * {@link #serialize(VectorSchemaRoot)} writes, but not copied into one buffer: the parts are
+     * the prefix and metadata, then views of the vectors' buffers. For writing a batch received
+     * over Flight to a file with one gathering write.
+     *
+     * @return parts the caller must close once they are written; the root may be closed or
+     *     reloaded before that (the vectors' buffers stay referenced)
+     */
+    public static GatheredMessage gather(VectorSchemaRoot root)
+    {
+        requireNonNull(root, "root is null");
+        ArrowRecordBatch batch = new VectorUnloader(root, true, NoCompressionCodec.INSTANCE, true).getRecordBatch();
+        try {
+            ByteBuffer metadata = MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT);
+            int metadataLength = (int) RecordBatchMessage.align(metadata.remaining());
+            ByteBuffer head = ByteBuffer.allocate(RecordBatchMessage.PREFIX_LENGTH + metadataLength).order(ByteOrder.LITTLE_ENDIAN);
+            head.putInt(RecordBatchMessage.CONTINUATION_MARKER);
+            head.putInt(metadataLength);
+            head.put(metadata.duplicate());
+            head.clear(); // the padding after the flatbuffer stays zero
+
+            List<ArrowBuf> buffers = batch.getBuffers();
+            List<ArrowBuffer> layout = batch.getBuffersLayout();
+            List<ByteBuffer> parts = new ArrayList<>(2 * buffers.size() + 2);
+            parts.add(head);
+            long position = 0;
+            for (int i = 0; i < buffers.size(); i++) {
+                ArrowBuffer place = layout.get(i);
+                if (place.getOffset() > position) {
+                    parts.add(zeros(place.getOffset() - position));
+                }
+                if (place.getSize() > 0) {
+                    ArrowBuf buffer = buffers.get(i);
+                    parts.add(buffer.nioBuffer(buffer.readerIndex(), Math.toIntExact(place.getSize())));
+                }
+                position = place.getOffset() + place.getSize();
+            }
+            long bodyLength = batch.computeBodyLength();
+            if (bodyLength > position) {
+                parts.add(zeros(bodyLength - position));
+            }
+            return new GatheredMessage(batch, parts.toArray(ByteBuffer[]::new), head.remaining() + bodyLength);
+        }
+        catch (RuntimeException e) {
+            batch.close();
+            throw e;
+        }
+    }
+
+    private static final ByteBuffer ZEROS = ByteBuffer.allocate(RecordBatchMessage.ALIGNMENT).asReadOnlyBuffer();
+
+    private static ByteBuffer zeros(long count)
+    {
+        // padding between 8-aligned buffers: at most 7 bytes
+        return ZEROS.slice(0, Math.toIntExact(count));
     }
 
     /** The row count of a message, read from its metadata. */
@@ -158,11 +219,23 @@ public final class ArrowIpc
         return count;
     }
 
+    /**
+     * An Arrow buffer over a direct buffer's bytes between position and limit, without copying;
+     * the ByteBuffer stays reachable (so a mapping stays mapped) until the Arrow buffer is released.
+     */
+    static ArrowBuf wrap(ByteBuffer direct, BufferAllocator allocator)
+    {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        return allocator.wrapForeignAllocation(new ByteBufferAllocation(direct));
+    }
+
     private static ArrowBuf toArrowBuf(ByteBuffer message, BufferAllocator allocator)
     {
         int size = message.remaining();
         if (message.isDirect()) {
-            return allocator.wrapForeignAllocation(new ByteBufferAllocation(message));
+            return wrap(message, allocator);
         }
         ArrowBuf copy = allocator.buffer(size);
         try {

@@ -11,6 +11,15 @@ import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
+import org.apache.arrow.vector.ipc.message.ArrowBodyCompression;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -40,6 +49,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A compressed body is projected as it is: Arrow compresses each buffer on its own, so the
  * selected buffers are copied still compressed and the message keeps its compression field.
+ *
+ * <p>{@link #load} skips the projected message altogether: it loads the selected buffers into
+ * Arrow vectors in place, which is what a server sending them on needs.
  *
  * <p>The selection may be in any order; the projected message lists the fields in selection order.
  * A field may be selected once. Selecting no field gives a message with the row count alone.
@@ -226,7 +238,128 @@ public final class IpcProjection
         return written;
     }
 
-    private Plan plan(ByteBuffer encapsulatedRecordBatch)
+    /** Same as {@link #load(ByteBuffer, BufferAllocator, CompressionCodec.Factory)} for uncompressed messages. */
+    public VectorSchemaRoot load(ByteBuffer encapsulatedRecordBatch, BufferAllocator allocator)
+    {
+        return load(encapsulatedRecordBatch, allocator, NoCompressionCodec.Factory.INSTANCE);
+    }
+
+    /**
+     * Loads the selected fields of one message into a new root of {@link #projectedSchema()},
+     * without writing a projected message first: the vectors' buffers are taken from the message
+     * as they are.
+     *
+     * <p>A direct buffer (including a memory-mapped file region) is used in place: no byte is
+     * copied, only the pages of the selected buffers are ever touched, the returned vectors point
+     * into it, and it must stay unchanged until the root is closed (treat the vectors as
+     * read-only). From a heap buffer only the selected buffers are copied, into one Arrow buffer of
+     * the allocator. A compressed message has each selected buffer decompressed by a codec from
+     * {@code codecs}.
+     *
+     * @param encapsulatedRecordBatch exactly one message between position and limit; not modified
+     * @return a root the caller must close
+     * @throws InvalidIpcMessageException if the message is invalid or does not have the full
+     *     schema's field and buffer counts
+     */
+    public VectorSchemaRoot load(ByteBuffer encapsulatedRecordBatch, BufferAllocator allocator, CompressionCodec.Factory codecs)
+    {
+        requireNonNull(codecs, "codecs is null");
+        try (ArrowRecordBatch batch = recordBatch(encapsulatedRecordBatch, allocator)) {
+            VectorSchemaRoot root = VectorSchemaRoot.create(projectedSchema, allocator);
+            try {
+                new VectorLoader(root, codecs).load(batch);
+            }
+            catch (RuntimeException e) {
+                root.close();
+                throw e;
+            }
+            return root;
+        }
+    }
+
+    /**
+     * The selected fields of one message as a record batch of {@link #projectedSchema()}, ready for
+     * a {@link VectorLoader}: field nodes (with the null counts the message states) and buffers
+     * taken from the message as {@link #load} describes, in place for a direct buffer. Loading it
+     * into a root that is already there (a Flight stream's) skips making vectors for it first.
+     *
+     * @param encapsulatedRecordBatch exactly one message between position and limit; not modified
+     * @return a batch the caller must close; its buffers stay valid while it or a vector loaded
+     *     from it holds them
+     * @throws InvalidIpcMessageException if the message is invalid or does not have the full
+     *     schema's field and buffer counts
+     */
+    public ArrowRecordBatch recordBatch(ByteBuffer encapsulatedRecordBatch, BufferAllocator allocator)
+    {
+        requireNonNull(allocator, "allocator is null");
+        RecordBatchMessage message = checkedParse(encapsulatedRecordBatch);
+        if (message.rowCount() > Integer.MAX_VALUE) {
+            throw RecordBatchMessage.invalid("the message has %d rows; Arrow Java loads at most %d", message.rowCount(), Integer.MAX_VALUE);
+        }
+        List<ArrowFieldNode> nodes = new ArrayList<>(selectedFieldIndexes.length);
+        int selectedBuffers = 0;
+        for (int field : selectedFieldIndexes) {
+            nodes.add(new ArrowFieldNode(message.nodeLength(field), message.nodeNullCount(field)));
+            selectedBuffers += bufferCounts[field];
+        }
+        ByteBuffer source = message.message();
+        int bodyStart = message.bodyStart();
+        ArrowBuf backing;
+        long[] positions = new long[selectedBuffers];
+        long[] lengths = new long[selectedBuffers];
+        if (source.isDirect()) {
+            // the whole message, in place; the selected buffers are slices of it
+            backing = ArrowIpc.wrap(source, allocator);
+            int next = 0;
+            for (int field : selectedFieldIndexes) {
+                for (int b = firstBuffer[field]; b < firstBuffer[field] + bufferCounts[field]; b++) {
+                    positions[next] = bodyStart + message.bufferOffset(b);
+                    lengths[next] = message.bufferLength(b);
+                    next++;
+                }
+            }
+        }
+        else {
+            long size = 0;
+            int next = 0;
+            for (int field : selectedFieldIndexes) {
+                for (int b = firstBuffer[field]; b < firstBuffer[field] + bufferCounts[field]; b++) {
+                    positions[next] = size;
+                    lengths[next] = message.bufferLength(b);
+                    size += RecordBatchMessage.align(lengths[next]);
+                    next++;
+                }
+            }
+            backing = allocator.buffer(size);
+            try {
+                next = 0;
+                for (int field : selectedFieldIndexes) {
+                    for (int b = firstBuffer[field]; b < firstBuffer[field] + bufferCounts[field]; b++) {
+                        backing.setBytes(positions[next], source, Math.toIntExact(bodyStart + message.bufferOffset(b)), Math.toIntExact(lengths[next]));
+                        next++;
+                    }
+                }
+            }
+            catch (RuntimeException e) {
+                backing.close();
+                throw e;
+            }
+        }
+        try (backing) {
+            List<ArrowBuf> buffers = new ArrayList<>(selectedBuffers);
+            for (int i = 0; i < selectedBuffers; i++) {
+                buffers.add(backing.slice(positions[i], lengths[i]));
+            }
+            ArrowBodyCompression compression = message.compressed()
+                    ? new ArrowBodyCompression(message.compressionCodec(), message.compressionMethod())
+                    : NoCompressionCodec.DEFAULT_BODY_COMPRESSION;
+            // retains the slices, which share the backing buffer's reference count: once the
+            // backing buffer is closed here, the batch (and the vectors it is loaded into) own it
+            return new ArrowRecordBatch((int) message.rowCount(), nodes, buffers, compression, true, true);
+        }
+    }
+
+    private RecordBatchMessage checkedParse(ByteBuffer encapsulatedRecordBatch)
     {
         RecordBatchMessage message = RecordBatchMessage.parse(encapsulatedRecordBatch);
         int fields = fullSchema.getFields().size();
@@ -236,6 +369,12 @@ public final class IpcProjection
         if (message.bufferCount() != fullBufferCount) {
             throw RecordBatchMessage.invalid("the message has %d buffers, but the schema's fields have %d", message.bufferCount(), fullBufferCount);
         }
+        return message;
+    }
+
+    private Plan plan(ByteBuffer encapsulatedRecordBatch)
+    {
+        RecordBatchMessage message = checkedParse(encapsulatedRecordBatch);
 
         int selectedBuffers = 0;
         for (int field : selectedFieldIndexes) {

@@ -206,11 +206,7 @@ final class AppendSender
         failedStreams = 0;
         inFlightBytes -= batch.bytes();
         batch.batch().close();
-        for (int i = 0; i < batch.rows(); i++) {
-            // an upsert batch's changelog has no row per written row: each learns where the log ends after it
-            long offset = batch.upsert() ? ack.lastOffset() + 1 : ack.baseOffset() + i;
-            batch.rowFutures().get(i).complete(new AppendResult(ack.partition(), ack.bucket(), offset));
-        }
+        batch.acknowledged(ack.partition(), ack.bucket(), ack.baseOffset(), ack.lastOffset());
         notifyAll();
     }
 
@@ -229,7 +225,7 @@ final class AppendSender
     private static void fail(PendingBatch batch, InletException cause)
     {
         batch.batch().close();
-        batch.rowFutures().forEach(f -> f.completeExceptionally(cause));
+        batch.failed(cause);
     }
 
     /**
@@ -362,6 +358,10 @@ final class AppendSender
                     }
                 }
             }, client.streamCallOptions());
+            // gRPC sends the batches' Arrow buffers themselves (Flight keeps them referenced until
+            // written) rather than copying each batch into its own buffers first. Safe: a sealed
+            // batch is never written to, and each put loads the next batch as new buffers.
+            listener.setUseZeroCopy(true);
         }
 
         void put(PendingBatch batch)

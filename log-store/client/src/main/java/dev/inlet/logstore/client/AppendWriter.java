@@ -10,6 +10,7 @@ import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.protocol.AppendCommand;
 import dev.inlet.logstore.protocol.UpsertOp;
 import dev.inlet.logstore.protocol.RowRouter;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -186,6 +187,68 @@ public final class AppendWriter
         return future;
     }
 
+    /**
+     * Buffers a batch of rows given as Arrow vectors: the columnar counterpart of
+     * {@link #append(Object[])} for applications that already hold their data in columns. The
+     * root must carry every column of the table, in table order, with the table's Arrow types
+     * ({@link TableHandle#arrowSchema()}). Each row is routed to its partition and bucket (only
+     * the partition and bucket key values are read as objects) and its values are copied from
+     * the vectors into that bucket's batch without boxing; the batches are sent as with
+     * {@link #append(Object[])}. Returns once the rows are buffered, so the caller may reuse or
+     * close {@code rows} at once.
+     *
+     * @return a future that completes when every row is durable, or fails with the first error
+     *     (the rows of a batch that failed are not stored; others may be)
+     * @throws InletException {@code BATCH_SCHEMA_MISMATCH} if the schema is not the table's,
+     *     {@code INVALID_ROW} if a NOT NULL column holds nulls; nothing is buffered then
+     */
+    public CompletableFuture<Void> appendBatch(VectorSchemaRoot rows)
+    {
+        requireNonNull(rows, "rows is null");
+        if (targetIndexes != null) {
+            throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " has a primary key; use an upsert writer");
+        }
+        ArrowSchemas.checkCompatible(table.path(), table.descriptor(), rows.getSchema());
+        List<FieldVector> source = rows.getFieldVectors();
+        var columns = table.descriptor().columns();
+        for (int c = 0; c < columns.size(); c++) {
+            if (!columns.get(c).nullable() && source.get(c).getNullCount() > 0) {
+                throw new InletException(InletErrorCode.INVALID_ROW, "Batch for " + table.path() + " has " + source.get(c).getNullCount()
+                        + " nulls in column '" + columns.get(c).name() + "', which is NOT NULL");
+            }
+        }
+        RowWaiter.ColumnarAppend waiter = new RowWaiter.ColumnarAppend();
+        int[] partitionColumns = router.partitionColumns();
+        int[] bucketColumns = router.bucketColumns();
+        Object[] key = new Object[columns.size()];
+        synchronized (sealLock) {
+            List<Accumulator> full = new ArrayList<>();
+            synchronized (this) {
+                checkOpen();
+                for (int r = 0; r < rows.getRowCount(); r++) {
+                    for (int c : partitionColumns) {
+                        key[c] = ArrowValues.get(source.get(c), r);
+                    }
+                    for (int c : bucketColumns) {
+                        key[c] = ArrowValues.get(source.get(c), r);
+                    }
+                    String partition = partitionColumns.length == 0 ? "" : router.partition(key);
+                    BucketKey bucketKey = new BucketKey(partition, router.hasBucketKey() ? router.bucket(key) : stickyBucket(partition));
+                    Accumulator acc = open.computeIfAbsent(bucketKey, this::newAccumulator);
+                    acc.addFrom(source, r, waiter);
+                    if (acc.rows() >= options.batchRows() || acc.bytes() >= options.batchBytes()) {
+                        open.remove(bucketKey);
+                        full.add(acc);
+                    }
+                }
+            }
+            // in the order they filled up, so that each bucket's batches get their sequence in order
+            full.forEach(this::seal);
+        }
+        waiter.routed();
+        return waiter.future();
+    }
+
     /** A log table without bucket key keeps filling one bucket per partition until its batch is sealed (sticky). */
     private int stickyBucket(String partition)
     {
@@ -232,7 +295,7 @@ public final class AppendWriter
                 sequence = writerId < 0 ? -1 : sequences.merge(acc.key, 1, Integer::sum) - 1;
             }
             ArrowRecordBatch batch = acc.seal();
-            sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.futures, targetIndexes != null));
+            sender.send(new PendingBatch(acc.key.partition(), acc.key.bucket(), sequence, batch, acc.rows(), acc.waiters, targetIndexes != null));
         }
     }
 
@@ -279,34 +342,36 @@ public final class AppendWriter
     {
         final BucketKey key;
         final VectorSchemaRoot root;
-        final List<CompletableFuture<AppendResult>> futures = new ArrayList<>();
+        final List<FieldVector> vectors;
+        final List<RowWaiter> waiters = new ArrayList<>();
         ScheduledFuture<?> lingerTimer;
+        private int rows;
         private long bytes;
 
         Accumulator(BucketKey key, VectorSchemaRoot root)
         {
             this.key = key;
             this.root = root;
+            this.vectors = root.getFieldVectors();
         }
 
         CompletableFuture<AppendResult> add(Object[] row)
         {
-            int index = futures.size();
-            List<FieldVector> vectors = root.getFieldVectors();
+            int index = rows;
             for (int i = 0; i < row.length; i++) {
                 ArrowValues.set(vectors.get(i), index, row[i]);
                 bytes += estimate(row[i]);
             }
-            root.setRowCount(index + 1);
+            rows = index + 1;
+            root.setRowCount(rows);
             CompletableFuture<AppendResult> future = new CompletableFuture<>();
-            futures.add(future);
+            waiters.add(new RowWaiter.Row(future));
             return future;
         }
 
         CompletableFuture<AppendResult> addUpsert(Object[] values, byte op)
         {
-            int index = futures.size();
-            List<FieldVector> vectors = root.getFieldVectors();
+            int index = rows;
             for (int i = 0; i < values.length; i++) {
                 try {
                     ArrowValues.set(vectors.get(i), index, values[i]);
@@ -317,10 +382,30 @@ public final class AppendWriter
                 bytes += estimate(values[i]);
             }
             ((org.apache.arrow.vector.TinyIntVector) vectors.get(values.length)).setSafe(index, op);
-            root.setRowCount(index + 1);
+            rows = index + 1;
+            root.setRowCount(rows);
             CompletableFuture<AppendResult> future = new CompletableFuture<>();
-            futures.add(future);
+            waiters.add(new RowWaiter.Row(future));
             return future;
+        }
+
+        /** Copies row {@code row} of {@code source} (the table's columns) in, value by value, unboxed. */
+        void addFrom(List<FieldVector> source, int row, RowWaiter.ColumnarAppend owner)
+        {
+            int index = rows;
+            for (int i = 0; i < source.size(); i++) {
+                FieldVector from = source.get(i);
+                vectors.get(i).copyFromSafe(row, index, from);
+                bytes += from.isNull(row) ? 1 : from instanceof BaseVariableWidthVector variable ? variable.getValueLength(row) + 4 : 8;
+            }
+            rows = index + 1;
+            root.setRowCount(rows);
+            RowWaiter.Part part = !waiters.isEmpty() && waiters.getLast() instanceof RowWaiter.Part last && last.owner() == owner ? last : null;
+            if (part == null) {
+                part = new RowWaiter.Part(owner);
+                waiters.add(part);
+            }
+            part.addRow();
         }
 
         private static long estimate(Object value)
@@ -336,7 +421,7 @@ public final class AppendWriter
 
         int rows()
         {
-            return futures.size();
+            return rows;
         }
 
         long bytes()
@@ -347,7 +432,7 @@ public final class AppendWriter
         ArrowRecordBatch seal()
         {
             try (root) {
-                root.setRowCount(futures.size());
+                root.setRowCount(rows);
                 return new VectorUnloader(root).getRecordBatch();
             }
         }

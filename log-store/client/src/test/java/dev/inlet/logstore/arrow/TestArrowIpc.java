@@ -69,6 +69,42 @@ final class TestArrowIpc
     }
 
     @Test
+    void testGatheredPartsAreTheSerializedBytes()
+    {
+        for (int rows : new int[] {0, 1, 7, 300, 5_000}) {
+            ByteBuffer gathered;
+            ByteBuffer expected;
+            try (VectorSchemaRoot original = randomBatch(allocator, rows, 100 + rows)) {
+                expected = ArrowIpc.serialize(original);
+                try (GatheredMessage message = ArrowIpc.gather(original)) {
+                    assertThat(message.size()).isEqualTo(expected.remaining());
+                    assertThat(message.rowCount()).isEqualTo(rows);
+                    // the root may go before the parts are written
+                    original.close();
+                    gathered = ByteBuffer.allocate(Math.toIntExact(message.size()));
+                    for (ByteBuffer part : message.parts()) {
+                        gathered.put(part);
+                    }
+                    // every call gives fresh views
+                    assertThat(java.util.Arrays.stream(message.parts()).mapToLong(ByteBuffer::remaining).sum()).isEqualTo(message.size());
+                }
+            }
+            assertThat(gathered.flip()).as("%d rows", rows).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void testGatheredMessageClosed()
+    {
+        try (VectorSchemaRoot original = randomBatch(allocator, 10, 1)) {
+            GatheredMessage message = ArrowIpc.gather(original);
+            message.close();
+            message.close();
+            assertThatThrownBy(message::parts).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void testSerializedAsArrowWritesIt()
             throws IOException
     {

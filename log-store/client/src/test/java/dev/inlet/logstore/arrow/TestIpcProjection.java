@@ -130,6 +130,49 @@ final class TestIpcProjection
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 37, 10_000})
+    void testLoadKeepsSelectedValues(int rows)
+    {
+        try (VectorSchemaRoot original = randomBatch(allocator, rows, 17 + rows)) {
+            ByteBuffer message = ArrowIpc.serialize(original);
+            ByteBuffer direct = ByteBuffer.allocateDirect(message.remaining());
+            direct.put(message.duplicate()).flip();
+            for (Map.Entry<String, int[]> entry : PROJECTIONS.entrySet()) {
+                IpcProjection projection = new IpcProjection(SCHEMA, entry.getValue());
+                try (VectorSchemaRoot fromHeap = projection.load(message, allocator);
+                        VectorSchemaRoot fromDirect = projection.load(direct, allocator)) {
+                    assertThat(fromHeap.getSchema()).as(entry.getKey()).isEqualTo(projection.projectedSchema());
+                    assertSameValues(original, entry.getValue(), fromHeap);
+                    assertSameValues(original, entry.getValue(), fromDirect);
+                }
+                assertThat(message.position()).isZero();
+                assertThat(direct.position()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void testLoadFromDirectBufferCopiesNothing()
+    {
+        try (VectorSchemaRoot original = randomBatch(allocator, 1_000, 5)) {
+            ByteBuffer message = ArrowIpc.serialize(original);
+            ByteBuffer direct = ByteBuffer.allocateDirect(message.remaining() + 16);
+            direct.position(8);
+            direct.put(message.duplicate());
+            direct.position(8).limit(8 + message.remaining());
+            long base = org.apache.arrow.memory.util.MemoryUtil.getByteBufferAddress(direct) + 8;
+            Parsed full = Parsed.of(message);
+            IpcProjection projection = new IpcProjection(SCHEMA, 3, 9);
+            try (VectorSchemaRoot loaded = projection.load(direct, allocator)) {
+                // the data buffer of column 3 (INT) is the stored bytes in place
+                long dataAddress = loaded.getVector(0).getDataBuffer().memoryAddress();
+                assertThat(dataAddress).isEqualTo(base + 8 + full.metadataLength() + full.bufferOffsets()[3 * 2 + 1]);
+                assertSameValues(original, new int[] {3, 9}, loaded);
+            }
+        }
+    }
+
     @Test
     void testProjectionShrinksByTheDroppedColumns()
     {
@@ -178,6 +221,9 @@ final class TestIpcProjection
                     assertThat(parsed.bodyLength()).as(entry.getKey()).isEqualTo(expectedBodyLength(full, selection));
                     assertBuffersCopied(message, full, projected, parsed, selection);
                     try (VectorSchemaRoot loaded = ArrowIpc.load(projection.projectedSchema(), projected, allocator, CommonsCompressionFactory.INSTANCE)) {
+                        assertSameValues(original, selection, loaded);
+                    }
+                    try (VectorSchemaRoot loaded = projection.load(message, allocator, CommonsCompressionFactory.INSTANCE)) {
                         assertSameValues(original, selection, loaded);
                     }
                 }

@@ -8,6 +8,7 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.logstore.arrow.ArrowIpc;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.arrow.GatheredMessage;
 import dev.inlet.logstore.protocol.AppendAck;
 import dev.inlet.logstore.protocol.AppendCommand;
 import dev.inlet.logstore.protocol.BatchRoute;
@@ -21,7 +22,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -87,14 +87,21 @@ final class AppendHandler
                 }
                 table = checkSchema(table, root);
                 checkRows(table, root, route);
-                ByteBuffer payload = ArrowIpc.serialize(root);
-                if (payload.remaining() > maxBatchBytes) {
-                    throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "Batch for " + table.path() + " bucket " + route.bucket() + " has " + payload.remaining()
-                            + " bytes; the most log.max-batch.bytes allows is " + maxBatchBytes);
+                // The stored payload is the IPC message of the received vectors, written from their
+                // buffers with one gathering write: no copy into a heap buffer first.
+                long payloadSize;
+                CompletableFuture<AppendOutcome> outcome;
+                try (GatheredMessage payload = ArrowIpc.gather(root)) {
+                    payloadSize = payload.size();
+                    if (payloadSize > maxBatchBytes) {
+                        throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "Batch for " + table.path() + " bucket " + route.bucket() + " has " + payloadSize
+                                + " bytes; the most log.max-batch.bytes allows is " + maxBatchBytes);
+                    }
+                    HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
+                    // written before append returns; only the durability wait is left in the future
+                    outcome = bucket.append(payload.parts(), root.getRowCount(), table.info().schemaId(), command.writerId(), route.sequence());
                 }
-                HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
-                CompletableFuture<AppendOutcome> outcome = bucket.append(payload, root.getRowCount(), table.info().schemaId(), command.writerId(), route.sequence());
-                metrics.bytesIn.labelValues(table.path().toString()).inc(payload.remaining());
+                metrics.bytesIn.labelValues(table.path().toString()).inc(payloadSize);
                 metrics.recordsIn.labelValues(table.path().toString()).inc(root.getRowCount());
                 pending.add(new Pending(route, start, outcome));
             }

@@ -6,7 +6,6 @@ package dev.inlet.logstore.server;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableDescriptor;
-import dev.inlet.logstore.arrow.ArrowIpc;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.IpcProjection;
 import dev.inlet.logstore.protocol.BatchMetadata;
@@ -22,14 +21,14 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One {@code DoGet}: streams a bucket from the ticket's offset. With a column list, each stored
- * batch is pruned at the IPC level ({@link IpcProjection}: only the selected columns' buffers are
- * copied, no row is decoded) and loaded into Arrow vectors without copying. Batches written
+ * batch is pruned at the IPC level ({@link IpcProjection#load}: only the selected columns' buffers
+ * are loaded, in place from the mapped file region, no row is decoded), and Flight hands those
+ * buffers to gRPC without copying them. Batches written
  * before a column was added get an all-null vector for it. The first batch is cut to start exactly
  * at the requested offset, the last to end before {@code endOffset}.
  */
@@ -79,6 +78,11 @@ final class FetchHandler
         }
         long stopAt = ticket.endOffset() == FetchTicket.NO_END ? bucket.endOffset() : Math.min(ticket.endOffset(), bucket.endOffset());
         try (VectorSchemaRoot out = VectorSchemaRoot.create(outSchema, allocator)) {
+            // gRPC sends the vectors' buffers themselves (Flight keeps them referenced until they
+            // are written) instead of copying them into its own buffers first: for a mapped stored
+            // batch, the bytes go from the page cache to the socket. Safe because no buffer is
+            // written to after putNext; each batch is loaded into `out` as new buffers.
+            listener.setUseZeroCopy(true);
             listener.start(out);
             String tableName = table.path().toString();
             // maxBytes counts the bytes sent: a pruned read goes on through as many stored batches
@@ -87,7 +91,7 @@ final class FetchHandler
             long offset = ticket.offset();
             boolean sentAny = false;
             while (offset < stopAt && budget > 0) {
-                List<StoredBatch> batches = bucket.read(offset, stopAt, Math.max(budget, 1 << 20));
+                List<StoredBatch> batches = bucket.read(offset, stopAt, Math.max(budget, 1 << 20), columns.size() < current.columnNames().size());
                 if (batches.isEmpty()) {
                     break;
                 }
@@ -101,21 +105,32 @@ final class FetchHandler
                         continue;
                     }
                     long sent;
-                    try (VectorSchemaRoot rows = load(table, batch, columns)) {
-                        int skip = (int) (from - batch.baseOffset());
-                        int count = (int) (to - from);
-                        if (skip == 0 && count == rows.getRowCount()) {
-                            sent = moveInto(rows, out);
+                    int skip = (int) (from - batch.baseOffset());
+                    int count = (int) (to - from);
+                    int[] selected = selected(table, batch, columns);
+                    if (skip == 0 && count == batch.recordCount() && selected.length == columns.size()) {
+                        // the common case: the stored buffers of the selected columns go straight
+                        // into the stream's vectors (in place when mapped), no vectors in between
+                        try (ArrowRecordBatch records = table.projection(batch.schemaId(), selected).recordBatch(batch.payload().duplicate(), allocator)) {
+                            new VectorLoader(out).load(records);
+                            sent = records.computeBodyLength();
                         }
-                        else {
-                            try (VectorSchemaRoot slice = rows.slice(skip, count)) {
-                                sent = moveInto(slice, out);
+                    }
+                    else {
+                        try (VectorSchemaRoot rows = load(table, batch, columns)) {
+                            if (skip == 0 && count == rows.getRowCount()) {
+                                sent = moveInto(rows, out);
+                            }
+                            else {
+                                try (VectorSchemaRoot slice = rows.slice(skip, count)) {
+                                    sent = moveInto(slice, out);
+                                }
                             }
                         }
-                        metrics.recordsOut.labelValues(tableName).inc(count);
-                        metrics.bytesOut.labelValues(tableName).inc(sent);
-                        putNext(listener, new BatchMetadata(BatchMetadata.VERSION, from, count, batch.commitTimestamp(), bucket.endOffset()));
                     }
+                    metrics.recordsOut.labelValues(tableName).inc(count);
+                    metrics.bytesOut.labelValues(tableName).inc(sent);
+                    putNext(listener, new BatchMetadata(BatchMetadata.VERSION, from, count, batch.commitTimestamp(), bucket.endOffset()));
                     sentAny = true;
                     offset = to;
                     budget -= sent;
@@ -131,21 +146,19 @@ final class FetchHandler
         }
     }
 
-    /** The stored batch as vectors of exactly {@code columns}; only their buffers are read. */
-    private VectorSchemaRoot load(HotTable table, StoredBatch batch, List<String> columns)
+    /** Where {@code columns} are in the batch's schema, leaving out those added after it was written. */
+    private static int[] selected(HotTable table, StoredBatch batch, List<String> columns)
     {
         Schema batchSchema = table.arrowSchema(batch.schemaId());
         List<String> batchColumns = batchSchema.getFields().stream().map(Field::getName).toList();
-        int[] selected = columns.stream().mapToInt(batchColumns::indexOf).filter(i -> i >= 0).toArray();
-        ByteBuffer payload = batch.payload().duplicate();
-        VectorSchemaRoot loaded;
-        if (selected.length == batchColumns.size()) {
-            loaded = ArrowIpc.load(batchSchema, payload, allocator);
-        }
-        else {
-            IpcProjection projection = table.projection(batch.schemaId(), selected);
-            loaded = ArrowIpc.load(projection.projectedSchema(), projection.project(payload), allocator);
-        }
+        return columns.stream().mapToInt(batchColumns::indexOf).filter(i -> i >= 0).toArray();
+    }
+
+    /** The stored batch as vectors of exactly {@code columns}; only their buffers are read. */
+    private VectorSchemaRoot load(HotTable table, StoredBatch batch, List<String> columns)
+    {
+        // only the selected buffers, in place when the payload is mapped
+        VectorSchemaRoot loaded = table.projection(batch.schemaId(), selected(table, batch, columns)).load(batch.payload().duplicate(), allocator);
         if (loaded.getFieldVectors().size() == columns.size()) {
             return loaded;
         }

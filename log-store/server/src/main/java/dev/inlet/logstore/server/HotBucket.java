@@ -93,6 +93,16 @@ final class HotBucket
     /** Appends a batch; the future completes once it is durable under the flush policy. */
     CompletableFuture<AppendOutcome> append(ByteBuffer payload, int recordCount, int schemaId, long writerId, int sequence)
     {
+        return append(new ByteBuffer[] {payload}, recordCount, schemaId, writerId, sequence);
+    }
+
+    /**
+     * Appends a batch whose payload comes in parts, stored one after the other with one gathering
+     * write before this returns (the parts are not used after); the future completes once the
+     * batch is durable under the flush policy.
+     */
+    CompletableFuture<AppendOutcome> append(ByteBuffer[] payload, int recordCount, int schemaId, long writerId, int sequence)
+    {
         return groupCommit.append(log, payload, recordCount, schemaId, writerId, sequence, System.currentTimeMillis())
                 .handle((result, error) -> {
                     if (error != null) {
@@ -111,6 +121,16 @@ final class HotBucket
     /** Batches holding offsets {@code [offset, stopAt)}, at most about {@code maxBytes}, at least one. */
     List<StoredBatch> read(long offset, long stopAt, long maxBytes)
     {
+        return read(offset, stopAt, maxBytes, false);
+    }
+
+    /**
+     * Same as {@link #read(long, long, long)}; for a reader that sends only some columns
+     * ({@code pruned}), every batch is mapped rather than read, since it touches only the pages of
+     * those columns.
+     */
+    List<StoredBatch> read(long offset, long stopAt, long maxBytes, boolean pruned)
+    {
         List<StoredBatch> batches = new ArrayList<>();
         try {
             LogReadResult result = log.read(offset, (int) Math.min(maxBytes, MAX_READ_BYTES));
@@ -123,7 +143,7 @@ final class HotBucket
                 }
                 // large batches are mapped: the fetch then reads only what it sends (and Arrow
                 // loads a direct buffer in place); small ones are cheaper to read
-                ByteBuffer payload = batch.payloadSize() >= MAP_THRESHOLD_BYTES ? batch.mapPayload() : batch.readPayload();
+                ByteBuffer payload = pruned || batch.payloadSize() >= MAP_THRESHOLD_BYTES ? batch.mapPayload() : batch.readPayload();
                 batches.add(new StoredBatch(batch.baseOffset(), batch.header().recordCount(), batch.header().commitTimestamp(), batch.header().schemaId(), payload));
             }
         }

@@ -208,13 +208,27 @@ public final class BucketLog
             throws IOException
     {
         requireNonNull(payload, "payload is null");
+        return append(new ByteBuffer[] {payload}, recordCount, schemaId, writerId, writerSequence, commitTimestamp);
+    }
+
+    /**
+     * Same as {@link #append(ByteBuffer, int, int, long, int, long)} for a payload in parts, which
+     * are stored one after the other, as one payload, with one gathering write (a server writes an
+     * Arrow message from the received vectors' buffers without copying them into one buffer first).
+     * The parts are not used after this returns.
+     */
+    public AppendResult append(ByteBuffer[] payload, int recordCount, int schemaId, long writerId, int writerSequence, long commitTimestamp)
+            throws IOException
+    {
+        requireNonNull(payload, "payload is null");
         if (recordCount < 0) {
             throw new IllegalArgumentException("recordCount must not be negative: " + recordCount);
         }
         // validates the writer fields before the writer table sees them
         RecordBatch.HeaderBuilder builder = RecordBatch.header().recordCount(recordCount).schemaId(schemaId).writer(writerId, writerSequence);
-        long batchSize = (long) RecordBatch.HEADER_SIZE + payload.remaining();
-        RecordBatch.checkPayloadSize(payload.remaining(), config.maxBatchBytes(), name);
+        long payloadSize = RecordBatch.remaining(payload);
+        long batchSize = RecordBatch.HEADER_SIZE + payloadSize;
+        RecordBatch.checkPayloadSize(payloadSize, config.maxBatchBytes(), name);
 
         lock.lock();
         try {

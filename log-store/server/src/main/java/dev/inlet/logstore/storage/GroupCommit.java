@@ -114,6 +114,17 @@ public final class GroupCommit
      */
     public CompletableFuture<AppendResult> append(BucketLog log, ByteBuffer payload, int recordCount, int schemaId, long writerId, int writerSequence, long commitTimestamp)
     {
+        requireNonNull(payload, "payload is null");
+        return append(log, new ByteBuffer[] {payload}, recordCount, schemaId, writerId, writerSequence, commitTimestamp);
+    }
+
+    /**
+     * Same as {@link #append(BucketLog, ByteBuffer, int, int, long, int, long)} for a payload in
+     * parts (see {@link BucketLog#append(ByteBuffer[], int, int, long, int, long)}); the parts are
+     * written before this returns and not used after.
+     */
+    public CompletableFuture<AppendResult> append(BucketLog log, ByteBuffer[] payload, int recordCount, int schemaId, long writerId, int writerSequence, long commitTimestamp)
+    {
         requireNonNull(log, "log is null");
         if (isClosed()) {
             return CompletableFuture.failedFuture(new LogStorageException("Group commit %s is closed".formatted(name)));

@@ -297,9 +297,10 @@ final class LogSegment
      *
      * @param header the decoded form of {@code headerBytes}
      * @param headerBytes the encoded header ({@link RecordBatch.HeaderBuilder#encodeHeader})
-     * @param payload the payload; neither buffer's position moves
+     * @param payload the payload, in one buffer or in parts written one after the other (a
+     *     gathering write); no buffer's position moves
      */
-    void append(RecordBatchHeader header, ByteBuffer headerBytes, ByteBuffer payload)
+    void append(RecordBatchHeader header, ByteBuffer headerBytes, ByteBuffer... payload)
             throws IOException
     {
         checkLoaded();
@@ -309,14 +310,20 @@ final class LogSegment
         if (largestTimestamp != NO_TIMESTAMP && header.commitTimestamp() < largestTimestamp) {
             throw new IllegalArgumentException("commit timestamp %d is older than the last batch's %d in %s".formatted(header.commitTimestamp(), largestTimestamp, logFile));
         }
-        if (headerBytes.remaining() + payload.remaining() != header.sizeInBytes()) {
-            throw new IllegalArgumentException("batch bytes (%d) do not match the header (%d)".formatted(headerBytes.remaining() + payload.remaining(), header.sizeInBytes()));
+        long batchBytes = headerBytes.remaining() + RecordBatch.remaining(payload);
+        if (batchBytes != header.sizeInBytes()) {
+            throw new IllegalArgumentException("batch bytes (%d) do not match the header (%d)".formatted(batchBytes, header.sizeInBytes()));
         }
         int position = size;
         if ((long) position + header.sizeInBytes() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("segment %s cannot grow past 2 GiB".formatted(logFile));
         }
-        FileChannels.writeFully(channel, headerBytes.duplicate(), payload.duplicate());
+        ByteBuffer[] buffers = new ByteBuffer[payload.length + 1];
+        buffers[0] = headerBytes.duplicate();
+        for (int i = 0; i < payload.length; i++) {
+            buffers[i + 1] = payload[i].duplicate();
+        }
+        FileChannels.writeFully(channel, buffers);
         // a batch of zero records shares its base offset with the batch after it, which the index must point to
         if (bytesSinceLastIndexEntry >= config.indexIntervalBytes() && header.recordCount() > 0) {
             offsetIndex.append(header.baseOffset(), position);

@@ -141,12 +141,27 @@ public final class RecordBatch
         return crc;
     }
 
-    /** The checksum of a batch with this header and payload; the payload's position is left alone. */
-    public static int computeCrc(RecordBatchHeader header, ByteBuffer payload)
+    /**
+     * The checksum of a batch with this header and payload, which may come in parts (one after the
+     * other, as a gathering write sends them); the buffers' positions are left alone.
+     */
+    public static int computeCrc(RecordBatchHeader header, ByteBuffer... payload)
     {
         CRC32C crc = startCrc(header);
-        crc.update(payload.duplicate());
+        for (ByteBuffer part : payload) {
+            crc.update(part.duplicate());
+        }
         return (int) crc.getValue();
+    }
+
+    /** The bytes between position and limit of every part. */
+    static long remaining(ByteBuffer... parts)
+    {
+        long remaining = 0;
+        for (ByteBuffer part : parts) {
+            remaining += part.remaining();
+        }
+        return remaining;
     }
 
     /**
@@ -253,9 +268,10 @@ public final class RecordBatch
 
         /**
          * The {@link #HEADER_SIZE}-byte header for this payload, CRC included, ready to be written in
-         * front of it. The payload's position is left alone.
+         * front of it. The payload may come in parts, which are then written one after the other.
+         * The buffers' positions are left alone.
          */
-        public ByteBuffer encodeHeader(ByteBuffer payload)
+        public ByteBuffer encodeHeader(ByteBuffer... payload)
         {
             requireNonNull(payload, "payload is null");
             if (recordCount < 0) {
@@ -264,9 +280,10 @@ public final class RecordBatch
             if (baseOffset > Long.MAX_VALUE - recordCount) {
                 throw new IllegalArgumentException("baseOffset %d with %d records overflows".formatted(baseOffset, recordCount));
             }
-            long batchLength = (long) HEADER_SIZE - LOG_OVERHEAD + payload.remaining();
+            long payloadSize = remaining(payload);
+            long batchLength = (long) HEADER_SIZE - LOG_OVERHEAD + payloadSize;
             if (batchLength > Integer.MAX_VALUE - LOG_OVERHEAD) {
-                throw new IllegalArgumentException("payload of %d bytes is too large for a batch".formatted(payload.remaining()));
+                throw new IllegalArgumentException("payload of %d bytes is too large for a batch".formatted(payloadSize));
             }
             RecordBatchHeader header = new RecordBatchHeader(baseOffset, (int) batchLength, MAGIC, 0, (short) 0, recordCount, commitTimestamp, schemaId, writerId, writerSequence);
             int crc = computeCrc(header, payload);

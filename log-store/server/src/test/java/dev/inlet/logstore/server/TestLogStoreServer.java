@@ -154,6 +154,78 @@ class TestLogStoreServer
     }
 
     @Test
+    void columnarAppendsRouteAndStoreEveryRow()
+    {
+        hot.createTable("shop.orders", orders());
+        try (InletClient client = hot.client(); AppendWriter writer = client.newWriter("shop.orders", WriterOptions.defaults().withBatchRows(64))) {
+            List<CompletableFuture<Void>> batches = new ArrayList<>();
+            List<CompletableFuture<AppendResult>> single = new ArrayList<>();
+            try (BufferAllocator allocator = new RootAllocator(); org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.create(writer.table().arrowSchema(), allocator)) {
+                for (long start = 0; start < 1000; start += 250) {
+                    root.allocateNew();
+                    for (int r = 0; r < 250; r++) {
+                        Object[] row = order(start + r);
+                        for (int c = 0; c < row.length; c++) {
+                            ArrowValues.set(root.getVector(c), r, row[c]);
+                        }
+                    }
+                    root.setRowCount(250);
+                    batches.add(writer.appendBatch(root));
+                    // row appends between columnar ones land in the same buckets' batches
+                    single.add(writer.append(order(10_000 + start)));
+                }
+                // a NOT NULL column with a null refuses the whole batch
+                root.allocateNew();
+                ArrowValues.set(root.getVector(0), 0, 1L);
+                root.setRowCount(1);
+                assertThatThrownBy(() -> writer.appendBatch(root))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
+                        .hasMessageContaining("user_id");
+            }
+            try (BufferAllocator allocator = new RootAllocator();
+                    org.apache.arrow.vector.VectorSchemaRoot wrong = org.apache.arrow.vector.VectorSchemaRoot.create(new Schema(writer.table().arrowSchema().getFields().subList(0, 2)), allocator)) {
+                assertThatThrownBy(() -> writer.appendBatch(wrong))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.BATCH_SCHEMA_MISMATCH));
+            }
+            writer.flush();
+            batches.forEach(CompletableFuture::join);
+            RowRouter router = new RowRouter(writer.table().descriptor());
+            for (int i = 0; i < single.size(); i++) {
+                assertThat(single.get(i).join().bucket()).isEqualTo(router.bucket(order(10_000 + i * 250L)));
+            }
+
+            Map<Long, Object[]> read = readAll(client, "shop.orders", ScanOptions.defaults(), 1004);
+            for (long id = 0; id < 1000; id++) {
+                assertThat(read.get(id)).as("row %s", id).containsExactly(order(id));
+            }
+            // every bucket holds exactly the rows that route there
+            for (int bucket = 0; bucket < 3; bucket++) {
+                Map<Long, Object[]> rows = readBucket(client, bucket);
+                for (Object[] row : rows.values()) {
+                    assertThat(router.bucket(row)).isEqualTo(bucket);
+                }
+            }
+        }
+    }
+
+    private static Map<Long, Object[]> readBucket(InletClient client, int bucket)
+    {
+        Map<Long, Object[]> rows = new HashMap<>();
+        try (LogScanner scanner = client.newScanner("shop.orders", ScanOptions.defaults())) {
+            scanner.subscribe("", bucket, StartPosition.earliest());
+            List<ScanBatch> batches;
+            while (!(batches = scanner.poll(Duration.ofMillis(200))).isEmpty()) {
+                for (ScanBatch batch : batches) {
+                    try (batch) {
+                        batch.rows().forEach(r -> rows.put((Long) r[0], r));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Test
     void projectionReturnsExactlyTheRequestedColumns()
     {
         hot.createTable("shop.orders", orders());

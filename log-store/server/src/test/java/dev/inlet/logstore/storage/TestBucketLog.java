@@ -109,6 +109,33 @@ class TestBucketLog
     }
 
     @Test
+    void aPayloadInPartsIsStoredAsOnePayload()
+            throws IOException
+    {
+        try (BucketLog log = BucketLog.open(dir, SMALL)) {
+            List<Written> written = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ByteBuffer whole = payload(40 + (i * 37) % 60, i);
+                // heap and direct parts, some empty, as a gathered Arrow message has
+                int cut = whole.remaining() / 3;
+                ByteBuffer direct = ByteBuffer.allocateDirect(whole.remaining() - 2 * cut);
+                direct.put(whole.slice(2 * cut, whole.remaining() - 2 * cut)).flip();
+                ByteBuffer[] parts = {whole.slice(0, cut), ByteBuffer.allocate(0), whole.slice(cut, cut), direct};
+                AppendResult result = log.append(parts, 1 + i % 3, 1, RecordBatch.NO_WRITER_ID, RecordBatch.NO_WRITER_SEQUENCE, T0 + i);
+                assertThat(parts[0].position()).isZero();
+                assertThat(direct.position()).isZero();
+                written.add(new Written(result, whole));
+            }
+            // readPayload checks each batch's CRC
+            assertHolds(log, written);
+            log.verify();
+        }
+        try (BucketLog reopened = BucketLog.open(dir, SMALL)) {
+            assertThat(reopened.recoveryReport().bytesTruncated()).isZero();
+        }
+    }
+
+    @Test
     void readsFromTheMiddleOfABatchAndRespectsMaxBytes()
             throws IOException
     {
