@@ -6,7 +6,9 @@ package dev.inlet.it;
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.model.AggregateFunction;
 import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.MergeEngine;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.logstore.client.ClientConfig;
@@ -16,6 +18,7 @@ import dev.inlet.logstore.client.ScanBatch;
 import dev.inlet.logstore.client.ScanOptions;
 import dev.inlet.logstore.client.StartPosition;
 import dev.inlet.logstore.protocol.Actions;
+import dev.inlet.logstore.protocol.ChangeType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +34,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -131,19 +137,156 @@ class HotStoreCrashIT
         }
     }
 
-    private static void readAcks(Process writer, Map<Long, String> acked)
+    /**
+     * The same for a primary-key table: a separate process sends upserts that add to a sum and a
+     * count per key; the server is killed mid-ingest (with snapshots taken meanwhile), restarted,
+     * and each key's row must be exactly the fold of a prefix of that key's writes that includes
+     * every acknowledged one: nothing acknowledged lost, nothing applied twice. Auto-increment ids
+     * stay unique across the restarts, and the changelog replayed from offset 0 gives the same rows.
+     */
+    @Test
+    void acknowledgedUpsertsSurviveKillDashNineExactlyOnce()
+            throws Exception
     {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
+        Path conf = dir.resolve("inlet.properties");
+        int port = dev.inlet.catalog.testing.FreePorts.loopback();
+        Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+                "server.endpoint=grpc://127.0.0.1:" + port, "log.segment.bytes=1048576", "kv.snapshot.interval=2s", "kv.auto-increment.range=50"));
+        try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
+            catalog.createDatabase("crash", false);
+            catalog.createTable(TablePath.parse("crash.kv"), TableDescriptor.builder()
+                    .column("k", DataType.bigint(), false)
+                    .column("total", DataType.bigint())
+                    .column("cnt", DataType.bigint())
+                    .column("uid", DataType.bigint())
+                    .primaryKey("k")
+                    .autoIncrementColumn("uid")
+                    .mergeEngine(MergeEngine.aggregation(Map.of("total", AggregateFunction.SUM, "cnt", AggregateFunction.COUNT)))
+                    .bucketCount(4)
+                    .build(), false);
+        }
+        Set<Long> acked = ConcurrentHashMap.newKeySet();
+        for (int round = 0; round < ROUNDS; round++) {
+            long from = round * 1_000_000L;
+            Process server = startServer(conf);
+            Process writer = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    AckingUpserter.class.getName(), "grpc://127.0.0.1:" + port, "crash.kv", Long.toString(from), Long.toString(from + 1_000_000))
+                    .redirectErrorStream(true).start();
+            int before = acked.size();
+            Thread reader = Thread.ofVirtual().start(() -> readLines(writer, line -> {
                 if (line.startsWith("ACK ")) {
-                    String[] parts = line.split(" ");
-                    acked.put(Long.parseLong(parts[1]), parts[2] + " " + parts[3]);
+                    acked.add(Long.parseLong(line.substring(4)));
                 }
+            }));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+            while (acked.size() < before + 10_000) {
+                assertThat(Instant.now()).as("acks so far: %s", acked.size() - before).isBefore(deadline);
+                assertThat(writer.isAlive()).as("writer still writing").isTrue();
+                Thread.sleep(20); // polling a counter with a deadline
+            }
+            server.destroyForcibly(); // SIGKILL, in the middle of the ingest
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            writer.destroyForcibly();
+            writer.waitFor(30, TimeUnit.SECONDS);
+            reader.join(Duration.ofSeconds(30));
+        }
+
+        Process server = startServer(conf);
+        try (InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)))) {
+            List<Object[]> keys = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                for (long k = 0; k < AckingUpserter.KEYS; k++) {
+                    keys.add(new Object[] {round * 1_000_000L + k});
+                }
+            }
+            List<Object[]> rows = client.lookup("crash.kv", keys);
+            Set<Object> uids = new HashSet<>();
+            for (int i = 0; i < keys.size(); i++) {
+                long key = (Long) keys.get(i)[0];
+                long round = key / 1_000_000;
+                long first = round * 1_000_000 + key % 1_000_000;
+                // the key's writes are first, first + KEYS, first + 2 KEYS, ...: how many were applied?
+                Object[] row = rows.get(i);
+                long applied = row == null ? 0 : (Long) row[2];
+                long ackedOfKey = 0;
+                for (long op = first; acked.contains(op); op += AckingUpserter.KEYS) {
+                    ackedOfKey++;
+                }
+                long ackedAnywhere = acked.stream().filter(op -> op / 1_000_000 == round && op % AckingUpserter.KEYS == key % 1_000_000).count();
+                assertThat(ackedAnywhere).as("acks of key %s form a prefix of its writes", key).isEqualTo(ackedOfKey);
+                assertThat(applied).as("writes applied to key %s (%s acknowledged)", key, ackedOfKey).isGreaterThanOrEqualTo(ackedOfKey);
+                long expectedTotal = 0;
+                for (long m = 0; m < applied; m++) {
+                    expectedTotal += first + m * AckingUpserter.KEYS + 1;
+                }
+                if (applied > 0) {
+                    assertThat(row[1]).as("total of key %s: the sum of its first %s writes, each once", key, applied).isEqualTo(expectedTotal);
+                    assertThat(uids.add(row[3])).as("auto-increment id %s of key %s is unique", row[3], key).isTrue();
+                }
+            }
+            assertThat(acked).isNotEmpty();
+
+            // the changelog from offset 0, folded, gives the same rows
+            Map<Long, List<Object>> folded = new HashMap<>();
+            long total = client.offsets("crash.kv", "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
+            long read = 0;
+            try (LogScanner scanner = client.newScanner("crash.kv", ScanOptions.defaults())) {
+                scanner.subscribeAll("", StartPosition.earliest());
+                Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+                while (read < total) {
+                    assertThat(Instant.now()).isBefore(deadline);
+                    for (ScanBatch batch : scanner.poll(Duration.ofMillis(200))) {
+                        try (batch) {
+                            List<Object[]> changes = batch.rows();
+                            for (int r = 0; r < changes.size(); r++) {
+                                ChangeType type = batch.changeType(r);
+                                if (type.isUpsert()) {
+                                    folded.put((Long) changes.get(r)[0], Arrays.asList(changes.get(r)));
+                                }
+                                else if (type == ChangeType.DELETE) {
+                                    folded.remove((Long) changes.get(r)[0]);
+                                }
+                            }
+                            read += changes.size();
+                        }
+                    }
+                }
+            }
+            Map<Long, List<Object>> looked = new HashMap<>();
+            for (Object[] row : rows) {
+                if (row != null) {
+                    looked.put((Long) row[0], Arrays.asList(row));
+                }
+            }
+            assertThat(folded).isEqualTo(looked);
+        }
+        finally {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void readLines(Process process, java.util.function.Consumer<String> lines)
+    {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.accept(line);
             }
         }
         catch (IOException e) {
-            // the writer was killed
+            // the process was killed
         }
+    }
+
+    private static void readAcks(Process writer, Map<Long, String> acked)
+    {
+        readLines(writer, line -> {
+            if (line.startsWith("ACK ")) {
+                String[] parts = line.split(" ");
+                acked.put(Long.parseLong(parts[1]), parts[2] + " " + parts[3]);
+            }
+        });
     }
 
     private Process startServer(Path conf)
