@@ -8,18 +8,23 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.store.DescriptorCodec;
 import dev.inlet.logstore.protocol.Actions;
+import dev.inlet.logstore.protocol.BatchMetadata;
 import dev.inlet.logstore.protocol.FlightErrors;
+import dev.inlet.logstore.protocol.StateScanTicket;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -168,6 +173,44 @@ public final class InletClient
     public List<List<Object[]>> prefixLookup(String table, List<Object[]> prefixes)
     {
         return Lookups.prefix(this, describeTable(table), prefixes);
+    }
+
+    /**
+     * Scans the current state of one bucket of a primary-key table: every row of one consistent
+     * view, in key order, with {@code columns} (null: all), handed to {@code batches} (which closes
+     * each). Returns the log offset the view includes: reading the bucket's log from there
+     * continues it exactly.
+     */
+    public long scanState(String table, String partition, int bucket, List<String> columns, java.util.function.Consumer<ScanBatch> batches)
+    {
+        StateScanTicket ticket = StateScanTicket.of(TablePath.parse(table).toString(), partition, bucket, columns);
+        long offset = -1;
+        try (FlightStream stream = flight.getStream(new Ticket(ticket.toBytes()), streamCallOptions())) {
+            while (stream.next()) {
+                BatchMetadata metadata = BatchMetadata.fromBytes(dev.inlet.logstore.protocol.MetadataBuffers.bytes(stream.getLatestMetadata()));
+                offset = metadata.baseOffset();
+                VectorSchemaRoot root = stream.getRoot();
+                if (root.getRowCount() == 0) {
+                    continue;
+                }
+                // the stream reuses its root: hand the caller its own copy of the buffers
+                VectorSchemaRoot copy = VectorSchemaRoot.create(root.getSchema(), allocator);
+                try (var batch = new org.apache.arrow.vector.VectorUnloader(root).getRecordBatch()) {
+                    new org.apache.arrow.vector.VectorLoader(copy).load(batch);
+                }
+                batches.accept(new ScanBatch(partition, bucket, offset, 0, copy));
+            }
+        }
+        catch (FlightRuntimeException e) {
+            throw FlightErrors.fromFlight(e);
+        }
+        catch (Exception e) {
+            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "State scan of " + table + " bucket " + bucket + " failed: " + e, e);
+        }
+        if (offset < 0) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The hot store ended the state scan of " + table + " bucket " + bucket + " without its offset");
+        }
+        return offset;
     }
 
     /** The body of the action's first result. */

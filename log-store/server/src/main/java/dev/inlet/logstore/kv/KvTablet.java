@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -387,19 +386,28 @@ public final class KvTablet
         }
     }
 
+    /** Receives a scan: first the log offset the view includes, then its rows. */
+    public interface ScanVisitor
+    {
+        void start(long offset);
+
+        void row(Object[] row);
+    }
+
     /**
-     * Reads every row of a consistent view of the store, in key order, and returns the log offset
-     * the view includes (a scan of the current state, e.g. for a first tiering round).
+     * Reads every row of a consistent view of the store, in key order, after telling the visitor
+     * the log offset the view includes (a scan of the current state, e.g. for a first tiering
+     * round: the log from that offset on continues it exactly).
      */
-    public long scan(Consumer<Object[]> rows)
+    public void scan(ScanVisitor visitor)
     {
         Snapshot snapshot = db.getSnapshot();
         try (ReadOptions read = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(read)) {
             byte[] applied = db.get(read, APPLIED_OFFSET_KEY);
+            visitor.start(applied == null ? 0 : ByteBuffer.wrap(applied).getLong());
             for (it.seek(new byte[] {KeyEncoder.ROW_KEY_TAG}); it.isValid(); it.next()) {
-                rows.accept(codec.decode(it.value()));
+                visitor.row(codec.decode(it.value()));
             }
-            return applied == null ? 0 : ByteBuffer.wrap(applied).getLong();
         }
         catch (RocksDBException e) {
             throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Scan of the key-value store of " + name + " failed: " + e.getMessage(), e);

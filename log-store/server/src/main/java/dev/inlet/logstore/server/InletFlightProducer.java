@@ -66,6 +66,10 @@ final class InletFlightProducer
     {
         long start = System.nanoTime();
         try {
+            if (dev.inlet.logstore.protocol.StateScanTicket.isStateScan(ticket.getBytes())) {
+                new StateScanHandler(store, allocator, metrics).stream(dev.inlet.logstore.protocol.StateScanTicket.fromBytes(ticket.getBytes()), listener);
+                return;
+            }
             FetchTicket fetch = FetchTicket.fromBytes(ticket.getBytes());
             new FetchHandler(store, allocator, metrics).stream(fetch, listener);
         }

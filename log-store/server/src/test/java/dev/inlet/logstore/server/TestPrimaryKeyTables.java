@@ -397,6 +397,65 @@ class TestPrimaryKeyTables
     }
 
     @Test
+    void aStateScanPlusTheLogAfterItsOffsetIsTheCurrentState()
+    {
+        hot.createTable("kv.state", wide().bucketCount(1).build());
+        try (InletClient client = hot.client(); UpsertWriter writer = client.newUpsertWriter("kv.state", null, WriterOptions.defaults())) {
+            for (int id = 0; id < 5000; id++) {
+                writer.upsert(new Object[] {id, "v1", (long) id, null, null, null});
+            }
+            writer.delete(new Object[] {7, null, null, null, null, null});
+            writer.flush();
+
+            Map<Integer, List<Object>> state = new LinkedHashMap<>();
+            long offset = client.scanState("kv.state", "", 0, null, batch -> {
+                try (batch) {
+                    batch.rows().forEach(row -> state.put((Integer) row[0], Arrays.asList(row)));
+                }
+            });
+            // every acknowledged write is in the view: it includes the whole log
+            assertThat(offset).isEqualTo(client.offsets("kv.state", "", Actions.OffsetSpec.LATEST, 0).getFirst().offset());
+            assertThat(state).hasSize(4999).doesNotContainKey(7);
+            assertThat(state.get(4321)).containsExactly(4321, "v1", 4321L, null, null, null);
+            // rows come in key order (the key's encoding: big-endian, so 0, 1, ... for these ids)
+            assertThat(state.keySet()).first().isEqualTo(0);
+
+            // later writes: the log from the scan's offset, folded over the scan, is the new state
+            writer.upsert(new Object[] {1, "v2", 1L, null, null, null});
+            writer.delete(new Object[] {2, null, null, null, null, null});
+            writer.flush();
+            try (LogScanner scanner = client.newScanner("kv.state", ScanOptions.defaults())) {
+                scanner.subscribe("", 0, StartPosition.offset(offset));
+                int read = 0;
+                Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+                while (read < 3) {
+                    assertThat(Instant.now()).isBefore(deadline);
+                    for (ScanBatch batch : scanner.poll(Duration.ofMillis(200))) {
+                        try (batch) {
+                            List<Object[]> rows = batch.rows();
+                            for (int r = 0; r < rows.size(); r++) {
+                                if (batch.changeType(r).isUpsert()) {
+                                    state.put((Integer) rows.get(r)[0], Arrays.asList(rows.get(r)));
+                                }
+                                else if (batch.changeType(r) == ChangeType.DELETE) {
+                                    state.remove((Integer) rows.get(r)[0]);
+                                }
+                            }
+                            read += rows.size();
+                        }
+                    }
+                }
+            }
+            assertThat(state).hasSize(4998);
+            assertThat(state.get(1)).containsExactly(1, "v2", 1L, null, null, null);
+            List<Object[]> looked = client.lookup("kv.state", IntStream.range(0, 5000).mapToObj(id -> new Object[] {id}).toList());
+            for (int id = 0; id < 5000; id++) {
+                assertThat(looked.get(id) == null ? null : Arrays.asList(looked.get(id))).as("key %s", id).isEqualTo(state.get(id));
+            }
+        }
+    }
+
+    @Test
     void badWritesAreRefusedWithTheTableAndColumnNamedAndWriteNothing()
     {
         hot.createTable("kv.first", wide().mergeEngine(MergeEngine.FIRST_ROW).build());
