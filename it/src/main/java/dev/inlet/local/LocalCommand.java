@@ -91,10 +91,16 @@ public final class LocalCommand
         }
         CatalogSettings settings = CatalogSettings.fromConfig(config).withS3(s3);
         // the hot store reads the same configuration, with the S3 the local deployment uses
-        InletConfig serverConfig = config.with(java.util.Map.of(
+        java.util.Map<String, String> serverSettings = new java.util.HashMap<>(java.util.Map.of(
                 CatalogOptions.S3_ENDPOINT.key(), s3.endpoint().map(URI::toString).orElse(""),
                 CatalogOptions.S3_ACCESS_KEY.key(), s3.accessKey().orElse(""),
                 CatalogOptions.S3_SECRET_KEY.key(), s3.secretKey().orElse("")));
+        // key-value snapshots go to S3 too, beside the lake, unless configured otherwise
+        URI paimon = URI.create(settings.paimonWarehouse());
+        if (config.getOptional(dev.inlet.logstore.server.ServerOptions.KV_SNAPSHOT_REMOTE_DIR).isEmpty() && "s3".equals(paimon.getScheme())) {
+            serverSettings.put(dev.inlet.logstore.server.ServerOptions.KV_SNAPSHOT_REMOTE_DIR.key(), "s3://" + paimon.getHost() + "/_inlet/kv-snapshots");
+        }
+        InletConfig serverConfig = config.with(serverSettings);
         ShutdownSignal signal = ShutdownSignal.install();
         EmbeddedS3Server s3Server = embedded;
         boolean stopped = false;

@@ -64,7 +64,7 @@ public final class KvTablet
     /** Bookkeeping entries start with tag 0; row keys with {@link KeyEncoder#ROW_KEY_TAG}. */
     private static final byte[] APPLIED_OFFSET_KEY = {0, 'o'};
     private static final String STORE_DIR = "kv";
-    private static final String SNAPSHOTS_DIR = "kv-snapshots";
+    public static final String SNAPSHOTS_DIR = "kv-snapshots";
     private static final int SNAPSHOTS_TO_KEEP = 2;
 
     private final String name;

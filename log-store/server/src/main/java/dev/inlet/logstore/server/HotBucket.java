@@ -73,6 +73,12 @@ final class HotBucket
         return log;
     }
 
+    /** The folder of the local snapshot at {@code offset}. */
+    java.nio.file.Path kvSnapshotDir(long offset)
+    {
+        return log.directory().resolve(KvTablet.SNAPSHOTS_DIR).resolve(Long.toString(offset));
+    }
+
     /** The offset of the newest local snapshot of the key-value state; 0 if there is none. */
     long kvSnapshotOffset()
     {

@@ -97,7 +97,8 @@ public final class LogStoreServer
             metricsPort = metrics.serve(host, Math.max(metricsPort, 0));
         }
         RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES), metrics,
-                config.get(ServerOptions.KV_SNAPSHOT_INTERVAL));
+                config.get(ServerOptions.KV_SNAPSHOT_INTERVAL),
+                config.getOptional(ServerOptions.KV_SNAPSHOT_REMOTE_DIR).map(dir -> new KvSnapshotUploader(settings.s3().newClient(), java.net.URI.create(dir))).orElse(null));
         LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {})", location.getUri(), dataDir, storage.flushPolicyName(),
                 config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off");
         return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention);

@@ -33,8 +33,14 @@ final class RetentionService
     private final ServerMetrics metrics;
     private final ScheduledExecutorService executor;
 
-    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes, ServerMetrics metrics, Duration snapshotInterval)
+    private final KvSnapshotUploader uploader;
+
+    /**
+     * @param uploader copies new key-value snapshots to S3; null keeps them local
+     */
+    RetentionService(HotStore store, InletCatalog catalog, Duration interval, long retentionBytes, ServerMetrics metrics, Duration snapshotInterval, KvSnapshotUploader uploader)
     {
+        this.uploader = uploader;
         this.store = store;
         this.catalog = catalog;
         this.retentionBytes = retentionBytes;
@@ -72,9 +78,13 @@ final class RetentionService
                 continue;
             }
             for (HotTable.HotPartition partition : table.partitions()) {
-                for (HotBucket bucket : partition.buckets()) {
-                    long offset = bucket.kv().snapshot();
-                    LOG.debug("Snapshot of {} at offset {}", bucket.describe(), offset);
+                HotBucket[] buckets = partition.buckets();
+                for (int b = 0; b < buckets.length; b++) {
+                    long offset = buckets[b].kv().snapshot();
+                    LOG.debug("Snapshot of {} at offset {}", buckets[b].describe(), offset);
+                    if (uploader != null) {
+                        uploader.upload(table.info().tableId(), partition.name(), b, buckets[b].kvSnapshotDir(offset));
+                    }
                 }
             }
         }
@@ -117,5 +127,8 @@ final class RetentionService
     public void close()
     {
         executor.shutdownNow();
+        if (uploader != null) {
+            uploader.close();
+        }
     }
 }

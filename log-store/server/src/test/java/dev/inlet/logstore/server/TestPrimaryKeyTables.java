@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -451,6 +452,47 @@ class TestPrimaryKeyTables
             List<Object[]> looked = client.lookup("kv.state", IntStream.range(0, 5000).mapToObj(id -> new Object[] {id}).toList());
             for (int id = 0; id < 5000; id++) {
                 assertThat(looked.get(id) == null ? null : Arrays.asList(looked.get(id))).as("key %s", id).isEqualTo(state.get(id));
+            }
+        }
+    }
+
+    @Test
+    void snapshotsAreUploadedToS3WithAManifestAndTheNewestTwoKept()
+            throws Exception
+    {
+        // an S3 bucket the embedded S3 server already has: the lake warehouse's
+        String lakeBucket = URI.create(dev.inlet.catalog.CatalogSettings.fromConfig(hot.config()).paimonWarehouse()).getHost();
+        hot.close();
+        hot = new TestingHotStore(dir.resolve("s3"), Map.of("kv.snapshot.remote-dir", "s3://" + lakeBucket + "/inlet/kv"));
+        long tableId = hot.createTable("kv.remote", wide().bucketCount(1).build()).tableId();
+        List<Long> offsets = new ArrayList<>();
+        try (InletClient client = hot.client(); UpsertWriter writer = client.newUpsertWriter("kv.remote", null, WriterOptions.defaults())) {
+            for (int round = 0; round < 3; round++) {
+                for (int id = 0; id < 100; id++) {
+                    writer.upsert(new Object[] {id, "r" + round, (long) id, null, null, null});
+                }
+                writer.flush();
+                hot.server().snapshotKvState();
+                offsets.add(client.offsets("kv.remote", "", Actions.OffsetSpec.LATEST, 0).getFirst().offset());
+            }
+        }
+        assertThat(offsets).containsExactly(100L, 300L, 500L);
+        try (var s3 = dev.inlet.catalog.CatalogSettings.fromConfig(hot.config()).s3().newClient()) {
+            String prefix = "inlet/kv/" + tableId + "/_/0/";
+            List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(lakeBucket).prefix(prefix)).contents().stream()
+                    .map(o -> o.key().substring(prefix.length())).toList();
+            // the newest two snapshots, each complete: every file its manifest lists, with its size
+            assertThat(keys.stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().sorted().toList()).containsExactly("300", "500");
+            for (String offset : List.of("300", "500")) {
+                String manifest = s3.getObjectAsBytes(b -> b.bucket(lakeBucket).key(prefix + offset + "/" + KvSnapshotUploader.MANIFEST)).asUtf8String();
+                List<String> lines = manifest.lines().toList();
+                assertThat(lines).isNotEmpty().anyMatch(l -> l.startsWith("CURRENT "));
+                for (String line : lines) {
+                    String[] parts = line.split(" ");
+                    long size = s3.headObject(b -> b.bucket(lakeBucket).key(prefix + offset + "/" + parts[0])).contentLength();
+                    assertThat(size).as("%s of snapshot %s", parts[0], offset).isEqualTo(Long.parseLong(parts[1]));
+                }
+                assertThat(keys.stream().filter(k -> k.startsWith(offset + "/")).count()).isEqualTo(lines.size() + 1);
             }
         }
     }
