@@ -150,16 +150,17 @@ public final class AppendWriter
             throw new InletException(InletErrorCode.INVALID_ROW, "A write to " + table.path() + " has " + values.length + " values; the writer's target columns are "
                     + java.util.Arrays.stream(targetIndexes).mapToObj(i -> table.descriptor().columnNames().get(i)).toList());
         }
+        Object[] checked = validator.checkValues(targetIndexes, values);
         Object[] full = new Object[table.descriptor().columns().size()];
         for (int i = 0; i < targetIndexes.length; i++) {
-            full[targetIndexes[i]] = values[i];
+            full[targetIndexes[i]] = checked[i];
         }
         for (String k : table.descriptor().primaryKey()) {
             if (full[table.descriptor().columnNames().indexOf(k)] == null) {
                 throw new InletException(InletErrorCode.INVALID_ROW, "A write to " + table.path() + " has a null in primary-key column '" + k + "'");
             }
         }
-        return add(full, values, op.code());
+        return add(full, checked, op.code());
     }
 
     private CompletableFuture<AppendResult> add(Object[] checked, Object[] values, byte op)

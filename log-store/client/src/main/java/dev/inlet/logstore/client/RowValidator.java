@@ -49,27 +49,50 @@ final class RowValidator
                 }
                 continue;
             }
-            TypeRoot root = c.type().root();
-            if (!root.javaClass().isInstance(value)) {
-                throw invalid("column '" + c.name() + "' of type " + c.type() + " takes " + root.javaClass().getSimpleName() + " values, got "
-                        + value.getClass().getSimpleName() + " '" + value + "'");
-            }
-            if (root == TypeRoot.DECIMAL) {
-                BigDecimal d = (BigDecimal) value;
-                BigDecimal scaled;
-                try {
-                    scaled = d.setScale(c.type().scale(), RoundingMode.UNNECESSARY);
-                }
-                catch (ArithmeticException e) {
-                    throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + " without rounding");
-                }
-                if (scaled.precision() > c.type().precision()) {
-                    throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + ": too many digits");
-                }
-                checked[i] = scaled;
+            checked[i] = checkValue(c, value);
+        }
+        return checked;
+    }
+
+    /**
+     * Checks the values of some columns (an upsert's target columns; nulls are allowed, the server
+     * checks NOT NULL against the merged row).
+     *
+     * @return the values with decimals brought to their column's scale
+     */
+    Object[] checkValues(int[] columnIndexes, Object[] values)
+    {
+        Object[] checked = values.clone();
+        for (int i = 0; i < columnIndexes.length; i++) {
+            if (values[i] != null) {
+                checked[i] = checkValue(columns.get(columnIndexes[i]), values[i]);
             }
         }
         return checked;
+    }
+
+    private Object checkValue(Column c, Object value)
+    {
+        TypeRoot root = c.type().root();
+        if (!root.javaClass().isInstance(value)) {
+            throw invalid("column '" + c.name() + "' of type " + c.type() + " takes " + root.javaClass().getSimpleName() + " values, got "
+                    + value.getClass().getSimpleName() + " '" + value + "'");
+        }
+        if (root == TypeRoot.DECIMAL) {
+            BigDecimal d = (BigDecimal) value;
+            BigDecimal scaled;
+            try {
+                scaled = d.setScale(c.type().scale(), RoundingMode.UNNECESSARY);
+            }
+            catch (ArithmeticException e) {
+                throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + " without rounding");
+            }
+            if (scaled.precision() > c.type().precision()) {
+                throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + ": too many digits");
+            }
+            return scaled;
+        }
+        return value;
     }
 
     private InletException invalid(String problem)

@@ -56,6 +56,8 @@ public final class LogStoreServer
         this.retention = retention;
     }
 
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+
     /** Starts a server from the configuration (catalog, data folder, server and log keys). */
     public static LogStoreServer start(InletConfig config)
             throws IOException
@@ -138,7 +140,10 @@ public final class LogStoreServer
         retention.close();
         try {
             flight.shutdown();
-            flight.awaitTermination();
+            // in-flight calls finish; a client that keeps a stream open past the grace period is cut off
+            if (!flight.awaitTermination(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warn("Calls still open after {}s; closing them", SHUTDOWN_GRACE.toSeconds());
+            }
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -516,9 +516,14 @@ class TestPrimaryKeyTables
                     "Table kv.first uses the first_row merge engine, which keeps whole first rows: it takes no partial updates (target columns [id, name])");
             assertRefused(client, "kv.auto", List.of("k", "uid"), new Object[] {"a", 5L}, InletErrorCode.INVALID_WRITE,
                     "Column 'uid' of kv.auto is its auto-increment column: the server assigns it, a writer cannot set it");
-            assertThatThrownBy(() -> client.newUpsertWriter("kv.first", null, WriterOptions.defaults()).upsert(new Object[] {null, "x", 1L, 1L, true, 1L}))
-                    .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
-                    .hasMessage("A write to kv.first has a null in primary-key column 'id'");
+            try (UpsertWriter writer = client.newUpsertWriter("kv.first", null, WriterOptions.defaults())) {
+                assertThatThrownBy(() -> writer.upsert(new Object[] {null, "x", 1L, 1L, true, 1L}))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
+                        .hasMessage("A write to kv.first has a null in primary-key column 'id'");
+                assertThatThrownBy(() -> writer.upsert(new Object[] {3, "x", "not a number", 1L, true, 1L}))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
+                        .hasMessage("Invalid row for table kv.first: column 'amount' of type BIGINT takes Long values, got String 'not a number'");
+            }
             assertThat(client.lookup("kv.first", List.<Object[]>of(new Object[] {1}, new Object[] {5})).get(0)).isNull();
             assertThat(client.offsets("kv.first", "", Actions.OffsetSpec.LATEST, 0)).extracting(Actions.BucketOffset::offset).containsOnly(0L);
         }
