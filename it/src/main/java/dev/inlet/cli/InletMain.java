@@ -8,6 +8,7 @@ import dev.inlet.catalog.cli.DatabaseCommand;
 import dev.inlet.catalog.cli.ExitCodes;
 import dev.inlet.catalog.cli.TableCommand;
 import dev.inlet.local.LocalCommand;
+import dev.inlet.logstore.cli.LookupCommand;
 import dev.inlet.logstore.cli.TailCommand;
 import dev.inlet.logstore.cli.WriteCommand;
 import dev.inlet.logstore.server.ServerCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
                 TableCommand.class,
                 WriteCommand.class,
                 TailCommand.class,
+                LookupCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 bad request, 2 bad command line, 3 conflict (retry), 4 S3 or catalog database failed (retry later), 70 internal error, 130 interrupted."})
 public final class InletMain

@@ -18,10 +18,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Reads rows for {@code inlet write}: CSV with a header line naming the columns, or JSON lines
- * (one object per line, keys are column names). Columns the input does not name are null. Every
- * error names the line and the column.
+ * (one object per line, keys are column names). Columns the input does not name are null. Which
+ * columns an input may name, which are read and which need a value is given by
+ * {@link InputColumns}. Every error names the line and the column.
  */
 final class RowReader
 {
@@ -31,16 +34,49 @@ final class RowReader
         JSON
     }
 
+    /**
+     * Which columns an input may name, and what is done with them.
+     *
+     * @param allowed the columns the input may name; naming another one is an error
+     * @param allowedBy what limits the input to {@code allowed}, for that error (e.g. "--columns")
+     * @param read the columns whose values are parsed; the values of the others are not looked at
+     *     and stay null
+     * @param required the columns every row needs a value in
+     */
+    record InputColumns(List<String> allowed, String allowedBy, List<String> read, List<String> required)
+    {
+        InputColumns
+        {
+            allowed = List.copyOf(requireNonNull(allowed, "allowed is null"));
+            requireNonNull(allowedBy, "allowedBy is null");
+            read = List.copyOf(requireNonNull(read, "read is null"));
+            required = List.copyOf(requireNonNull(required, "required is null"));
+        }
+
+        /** Every column may be named and is read; nothing is required (the writer checks rows). */
+        static InputColumns all(TableDescriptor table)
+        {
+            return new InputColumns(table.columnNames(), "the table", table.columnNames(), List.of());
+        }
+    }
+
     private RowReader() {}
 
     /** All rows of the input, each with every column's value in table order. */
     static List<Object[]> readAll(TablePath path, TableDescriptor table, BufferedReader in, Format format)
             throws IOException
     {
-        return format == Format.CSV ? csv(path, table, in) : json(path, table, in);
+        return readAll(path, table, in, format, InputColumns.all(table));
     }
 
-    private static List<Object[]> csv(TablePath path, TableDescriptor table, BufferedReader in)
+    /** All rows of the input, each with every column's value in table order (null where not read). */
+    static List<Object[]> readAll(TablePath path, TableDescriptor table, BufferedReader in, Format format, InputColumns columns)
+            throws IOException
+    {
+        return format == Format.CSV ? csv(path, table, in, columns) : json(path, table, in, columns);
+    }
+
+    private static List<Object[]> csv(TablePath path, TableDescriptor table, BufferedReader in, InputColumns columns)
             throws IOException
     {
         CsvReader csv = new CsvReader(in);
@@ -56,7 +92,7 @@ final class RowReader
         }
         int[] target = new int[header.size()];
         for (int i = 0; i < header.size(); i++) {
-            target[i] = columnIndex(path, table, header.get(i) == null ? "" : header.get(i).strip(), 1);
+            target[i] = columnIndex(path, table, columns, header.get(i) == null ? "" : header.get(i).strip(), 1);
         }
         List<Object[]> rows = new ArrayList<>();
         while (true) {
@@ -79,13 +115,16 @@ final class RowReader
             }
             Object[] row = new Object[table.columns().size()];
             for (int i = 0; i < fields.size(); i++) {
-                row[target[i]] = value(path, table.columns().get(target[i]), fields.get(i), line);
+                Column column = table.columns().get(target[i]);
+                if (columns.read().contains(column.name())) {
+                    row[target[i]] = value(path, column, fields.get(i), line);
+                }
             }
-            rows.add(row);
+            rows.add(checkRequired(path, table, columns, row, line));
         }
     }
 
-    private static List<Object[]> json(TablePath path, TableDescriptor table, BufferedReader in)
+    private static List<Object[]> json(TablePath path, TableDescriptor table, BufferedReader in, InputColumns columns)
             throws IOException
     {
         ObjectMapper mapper = new ObjectMapper();
@@ -110,25 +149,46 @@ final class RowReader
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                int index = columnIndex(path, table, field.getKey(), line);
+                int index = columnIndex(path, table, columns, field.getKey(), line);
                 JsonNode v = field.getValue();
                 if (!v.isNull() && !v.isValueNode()) {
                     throw invalid(path, "line " + line + ": column '" + field.getKey() + "' must be a string, number or boolean");
                 }
-                row[index] = value(path, table.columns().get(index), v.isNull() ? null : v.asText(), line);
+                Column column = table.columns().get(index);
+                if (columns.read().contains(column.name())) {
+                    row[index] = value(path, column, v.isNull() ? null : v.asText(), line);
+                }
             }
-            rows.add(row);
+            rows.add(checkRequired(path, table, columns, row, line));
         }
         return rows;
     }
 
-    private static int columnIndex(TablePath path, TableDescriptor table, String name, int line)
+    private static int columnIndex(TablePath path, TableDescriptor table, InputColumns columns, String name, int line)
     {
-        int index = table.columnNames().indexOf(name.toLowerCase(java.util.Locale.ROOT));
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        int index = table.columnNames().indexOf(lower);
         if (index < 0) {
             throw invalid(path, "line " + line + ": unknown column '" + name + "'; columns are " + table.columnNames());
         }
+        if (!columns.allowed().contains(lower)) {
+            if (table.autoIncrementColumn().filter(lower::equals).isPresent()) {
+                throw invalid(path, "line " + line + ": column '" + lower + "' is the auto-increment column; the server assigns it");
+            }
+            throw invalid(path, "line " + line + ": column '" + lower + "' is not one of " + columns.allowedBy() + " " + columns.allowed());
+        }
         return index;
+    }
+
+    private static Object[] checkRequired(TablePath path, TableDescriptor table, InputColumns columns, Object[] row, int line)
+    {
+        for (String name : columns.required()) {
+            if (row[table.columnNames().indexOf(name)] == null) {
+                throw invalid(path, "line " + line + ": " + (table.primaryKey().contains(name) ? "primary-key column '" + name + "' has no value"
+                        : "column '" + name + "' is NOT NULL but has no value"));
+            }
+        }
+        return row;
     }
 
     private static Object value(TablePath path, Column column, String text, int line)

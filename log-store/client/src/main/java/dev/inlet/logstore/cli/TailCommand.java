@@ -3,7 +3,6 @@
  */
 package dev.inlet.logstore.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inlet.catalog.cli.ConfigMixin;
 import dev.inlet.catalog.cli.ExitCodes;
@@ -71,9 +70,7 @@ public final class TailCommand
         Duration idle = idleExit == null ? null : dev.inlet.catalog.config.Durations.parse(idleExit);
         ShutdownSignal signal = ShutdownSignal.install();
         PrintWriter out = spec.commandLine().getOut();
-        // decimals keep their scale (12.50, not 12.5) and are never written in exponent form
-        ObjectMapper mapper = new ObjectMapper().setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        JsonRows json = new JsonRows();
         try (InletClient client = InletClient.connect(ClientOptions.clientConfig(config.config()))) {
             ScanOptions options = columns == null ? ScanOptions.defaults() : ScanOptions.defaults().withColumns(columns);
             try (LogScanner scanner = client.newScanner(table, options)) {
@@ -90,25 +87,11 @@ public final class TailCommand
                             List<String> names = batch.root().getSchema().getFields().stream().map(f -> f.getName()).toList();
                             List<Object[]> rows = batch.rows();
                             for (int r = 0; r < rows.size() && printed < limit; r++) {
-                                ObjectNode node = mapper.createObjectNode();
+                                ObjectNode node = json.object();
                                 node.put("_bucket", batch.bucket());
                                 node.put("_offset", batch.baseOffset() + r);
-                                for (int c = 0; c < names.size(); c++) {
-                                    Object v = rows.get(r)[c];
-                                    if (v == null) {
-                                        node.putNull(names.get(c));
-                                    }
-                                    else if (v instanceof java.math.BigDecimal d) {
-                                        node.put(names.get(c), d);
-                                    }
-                                    else if (v instanceof Number || v instanceof Boolean) {
-                                        node.set(names.get(c), mapper.valueToTree(v));
-                                    }
-                                    else {
-                                        node.put(names.get(c), TextValues.format(v));
-                                    }
-                                }
-                                out.println(mapper.writeValueAsString(node));
+                                json.put(node, names, rows.get(r));
+                                out.println(json.write(node));
                                 printed++;
                             }
                         }

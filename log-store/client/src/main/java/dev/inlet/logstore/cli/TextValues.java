@@ -47,7 +47,7 @@ public final class TextValues
                 case BIGINT -> Long.parseLong(t);
                 case FLOAT -> Float.parseFloat(t);
                 case DOUBLE -> Double.parseDouble(t);
-                case DECIMAL -> new BigDecimal(t);
+                case DECIMAL -> decimal(type, new BigDecimal(t));
                 case STRING -> text;
                 case BYTES -> Base64.getDecoder().decode(t);
                 case DATE -> LocalDate.parse(t);
@@ -58,8 +58,37 @@ public final class TextValues
         catch (NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("'" + text + "' is not a " + type + " (" + hint(type) + ")");
         }
+        catch (ValueOutOfRange e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not a " + type + " (" + hint(type) + ")");
+        }
+    }
+
+    /** The value at the type's scale; a value that needs rounding or more digits is refused. */
+    private static BigDecimal decimal(DataType type, BigDecimal value)
+    {
+        BigDecimal scaled;
+        try {
+            scaled = value.setScale(type.scale(), java.math.RoundingMode.UNNECESSARY);
+        }
+        catch (ArithmeticException e) {
+            throw new ValueOutOfRange(type + " cannot hold " + value.toPlainString() + " without rounding");
+        }
+        if (scaled.precision() > type.precision()) {
+            throw new ValueOutOfRange(type + " cannot hold " + value.toPlainString() + ": too many digits");
+        }
+        return scaled;
+    }
+
+    /** A well-formed value its type cannot hold; the message says why, without the format hint. */
+    private static final class ValueOutOfRange
+            extends IllegalArgumentException
+    {
+        ValueOutOfRange(String message)
+        {
+            super(message);
         }
     }
 
