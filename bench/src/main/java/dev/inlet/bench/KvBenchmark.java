@@ -90,8 +90,8 @@ public final class KvBenchmark
     @Option(names = "--lookup-warmup-seconds", description = "Seconds of lookups at the same rate before the measured ones (default: ${DEFAULT-VALUE}).")
     double lookupWarmupSeconds = 5;
 
-    @Option(names = "--lookup-batch", description = "Keys per lookup request, as an async lookup operator batches them (default: ${DEFAULT-VALUE}).")
-    int lookupBatch = 8;
+    @Option(names = "--lookup-batch", split = ",", description = "Keys per lookup request, as an async lookup operator batches them; several values: one lookup run each (default: 8).")
+    List<Integer> lookupBatches = List.of(8);
 
     @Option(names = "--lookup-threads", description = "Client threads sending lookup requests, the most requests in flight (default: ${DEFAULT-VALUE}).")
     int lookupThreads = 8;
@@ -202,9 +202,7 @@ public final class KvBenchmark
         List<Pass> passes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> durabilities = new ArrayList<>();
-        LookupLoad.Result lookups = null;
-        String lookupLoad = null;
-        String lookupCpu = null;
+        List<LookupRun> lookupRuns = new ArrayList<>();
         boolean lookupsDone = skipLookups;
         for (Durability durability : modes()) {
             RocksDbBaseline.Sync sync = durability == Durability.FSYNC ? RocksDbBaseline.Sync.SYNC : RocksDbBaseline.Sync.NO_SYNC;
@@ -244,18 +242,21 @@ public final class KvBenchmark
                 }
                 if (!lookupsDone) {
                     lookupsDone = true;
-                    lookupLoad = "%,d lookups/s of uniform keys in %d, %d keys per request, %d client threads (InletClient.lookup, one shared client), %.0f s warm-up + %.0f s measured, against the %s table"
-                            .formatted(lookupRate, keys, lookupBatch, lookupThreads, lookupWarmupSeconds, lookupSeconds, durability.label());
-                    out.printf(Locale.ROOT, "  [%s] lookups: %s%n", label, lookupLoad);
-                    long harnessCpu = harnessCpu();
-                    long serverCpu = server.cpuNanos();
-                    long lookupStarted = System.nanoTime();
-                    lookups = new LookupLoad(client, KvRows.TABLE, keys, lookupRate, lookupBatch, lookupThreads, seed).run(lookupWarmupSeconds, lookupSeconds);
-                    double wall = (System.nanoTime() - lookupStarted) / 1e9;
-                    lookupCpu = "CPU over the whole lookup run (%.1f s incl. warm-up): server %.2f cores, client %.2f cores, of %d"
-                            .formatted(wall, (server.cpuNanos() - serverCpu) / 1e9 / wall, (harnessCpu() - harnessCpu) / 1e9 / wall, Runtime.getRuntime().availableProcessors());
-                    out.printf(Locale.ROOT, "  [%s] lookups done: %,d measured, %.0f/s achieved, p99 %.3f ms; %s; load average now %s%n",
-                            label, lookups.lookups().length, lookups.achievedRate(), lookups.percentile(0.99) / 1e6, lookupCpu, loadAverage());
+                    for (int batch : lookupBatches) {
+                        String load = "%,d lookups/s of uniform keys in %d, %d keys per request, %d client threads (InletClient.lookup, one shared client), %.0f s warm-up + %.0f s measured, against the %s table"
+                                .formatted(lookupRate, keys, batch, lookupThreads, lookupWarmupSeconds, lookupSeconds, durability.label());
+                        out.printf(Locale.ROOT, "  [%s] lookups: %s%n", label, load);
+                        long harnessCpu = harnessCpu();
+                        long serverCpu = server.cpuNanos();
+                        long lookupStarted = System.nanoTime();
+                        LookupLoad.Result result = new LookupLoad(client, KvRows.TABLE, keys, lookupRate, batch, lookupThreads, seed).run(lookupWarmupSeconds, lookupSeconds);
+                        double wall = (System.nanoTime() - lookupStarted) / 1e9;
+                        String cpu = "CPU over the whole lookup run (%.1f s incl. warm-up): server %.2f cores, client %.2f cores, of %d"
+                                .formatted(wall, (server.cpuNanos() - serverCpu) / 1e9 / wall, (harnessCpu() - harnessCpu) / 1e9 / wall, Runtime.getRuntime().availableProcessors());
+                        out.printf(Locale.ROOT, "  [%s] lookups done: %,d measured, %.0f/s achieved, p99 %.3f ms; %s; load average now %s%n",
+                                label, result.lookups().length, result.achievedRate(), result.percentile(0.99) / 1e6, cpu, loadAverage());
+                        lookupRuns.add(new LookupRun(batch, load, cpu, result));
+                    }
                 }
             }
             catch (Exception e) {
@@ -266,7 +267,7 @@ public final class KvBenchmark
             }
         }
 
-        printResults(passes, durabilities, lookups, lookupLoad, lookupCpu, failures);
+        printResults(passes, durabilities, lookupRuns, failures);
         out.println();
         printLoad("end");
         return failures.isEmpty() ? 0 : 1;
@@ -349,7 +350,9 @@ public final class KvBenchmark
         e.printStackTrace();
     }
 
-    private void printResults(List<Pass> passes, List<String> durabilities, LookupLoad.Result lookups, String lookupLoad, String lookupCpu, List<String> failures)
+    private record LookupRun(int batch, String load, String cpu, LookupLoad.Result result) {}
+
+    private void printResults(List<Pass> passes, List<String> durabilities, List<LookupRun> lookupRuns, List<String> failures)
     {
         out.println();
         out.println("== Upserts (one writer thread; rows written and durable under the durability) ==");
@@ -385,11 +388,12 @@ public final class KvBenchmark
             }
         }
 
-        if (lookups != null) {
+        for (LookupRun run : lookupRuns) {
+            LookupLoad.Result lookups = run.result();
             out.println();
             out.println("== Point lookups (open loop; latency from each lookup's scheduled arrival to its answer) ==");
-            out.println("  load: " + lookupLoad);
-            out.println("  " + lookupCpu);
+            out.println("  load: " + run.load());
+            out.println("  " + run.cpu());
             out.printf(Locale.ROOT, "  %-9s %10s %9s %9s %9s %9s %9s %9s%n", "", "lookups", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "rate/s");
             long[] l = lookups.lookups();
             out.printf(Locale.ROOT, "  %-9s %10d %9.3f %9.3f %9.3f %9.3f %9.3f %,9.0f%n", "lookup", l.length,
@@ -397,7 +401,7 @@ public final class KvBenchmark
             long[] s = lookups.serviceTimes();
             out.printf(Locale.ROOT, "  %-9s %10d %9.3f %9.3f %9.3f %9.3f %9.3f %,9.0f%n", "request", s.length,
                     ms(LookupLoad.Result.percentile(s, 0.5)), ms(LookupLoad.Result.percentile(s, 0.9)), ms(LookupLoad.Result.percentile(s, 0.99)), ms(LookupLoad.Result.percentile(s, 0.999)),
-                    ms(s.length == 0 ? 0 : s[s.length - 1]), lookups.achievedRate() / lookupBatch);
+                    ms(s.length == 0 ? 0 : s[s.length - 1]), lookups.achievedRate() / run.batch());
             out.println("  (request: one lookup call's service time, send to answer, without the wait for its batch to fill or for a free thread)");
             out.printf(Locale.ROOT, "  target p99 <= 2 ms at %,d lookups/s: %s%n", lookupRate,
                     lookups.percentile(0.99) <= 2_000_000 && !lookups.lagged() && lookups.achievedRate() >= lookupRate * 0.98 ? "met" : "missed");
@@ -405,7 +409,11 @@ public final class KvBenchmark
                 out.printf(Locale.ROOT, "  WRONG: %,d lookups found no row or another key's%n", lookups.missing());
             }
             if (lookups.lagged()) {
-                out.printf(Locale.ROOT, "  STOPPED EARLY: requests fell more than %d s behind the schedule%n", LookupLoad.MAX_LAG_NANOS / 1_000_000_000L);
+                out.printf(Locale.ROOT, "  STOPPED EARLY: requests fell more than %d s behind the schedule: the store does not sustain %,d lookups/s here%n",
+                        LookupLoad.MAX_LAG_NANOS / 1_000_000_000L, lookupRate);
+            }
+            if (lookups.warmupIncluded()) {
+                out.println("  (the run stopped before the measured window: the figures are of every answered lookup, warm-up included, and the rate is answered lookups per second since the start)");
             }
         }
         if (!failures.isEmpty()) {
@@ -448,7 +456,7 @@ public final class KvBenchmark
         FileStore store = Files.getFileStore(root);
         out.println("== Inlet primary-key benchmark ==");
         out.printf(Locale.ROOT, "Machine: %d cores (%s), %s memory; %s %s%n",
-                Runtime.getRuntime().availableProcessors(), firstLine("/proc/cpuinfo", "model name"), firstLine("/proc/meminfo", "MemTotal"),
+                Runtime.getRuntime().availableProcessors(), firstLine("/proc/cpuinfo", "model name"), memory(),
                 System.getProperty("os.name"), System.getProperty("os.version"));
         out.printf(Locale.ROOT, "JDK: %s %s; harness heap max %,d MiB%n", System.getProperty("java.vm.vendor"), System.getProperty("java.runtime.version"), Runtime.getRuntime().maxMemory() >> 20);
         out.printf(Locale.ROOT, "Data: %s (%s on %s)%n", root, store.type(), store.name());
@@ -466,6 +474,16 @@ public final class KvBenchmark
         }
         catch (IOException | RuntimeException _) {
             // not Linux
+        }
+    }
+
+    private static String memory()
+    {
+        try {
+            return "%.1f GiB".formatted(Long.parseLong(firstLine("/proc/meminfo", "MemTotal").replaceAll("\\D", "")) / 1024.0 / 1024.0);
+        }
+        catch (RuntimeException _) {
+            return "unknown";
         }
     }
 

@@ -63,8 +63,10 @@ final class LookupLoad
      *     the last answer
      * @param missing lookups whose key had no row (0 unless the load is wrong)
      * @param lagged true if the run stopped early because requests fell {@value #MAX_LAG_NANOS} ns behind
+     * @param warmupIncluded true if the run stopped before the measured window, so that the
+     *     latencies and the rate are of every answered lookup, the warm-up's included
      */
-    record Result(long[] lookups, long[] serviceTimes, double achievedRate, long requests, long missing, boolean lagged)
+    record Result(long[] lookups, long[] serviceTimes, double achievedRate, long requests, long missing, boolean lagged, boolean warmupIncluded)
     {
         long percentile(double q)
         {
@@ -103,6 +105,7 @@ final class LookupLoad
         AtomicLong next = new AtomicLong();
         AtomicLong missing = new AtomicLong();
         AtomicLong lastAnswer = new AtomicLong();
+        AtomicLong lastAnyAnswer = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -135,6 +138,7 @@ final class LookupLoad
                         }
                         service[(int) j] = answered - sent;
                         sentFlags[(int) j] = 1;
+                        lastAnyAnswer.accumulateAndGet(answered, Math::max);
                         if (last >= warmupLookups) {
                             lastAnswer.accumulateAndGet(answered, Math::max);
                         }
@@ -152,9 +156,17 @@ final class LookupLoad
         if (failed != null && !(failed instanceof LaggedException)) {
             throw new IllegalStateException("lookup failed: " + failed, failed);
         }
-        // only the measured lookups of requests that were answered
-        long firstMeasuredRequest = warmupLookups / batch;
-        long[] measured = new long[(int) (total - warmupLookups)];
+        // only the measured lookups of requests that were answered; all of them if the run
+        // stopped before the measured window
+        long measuredFrom = warmupLookups;
+        boolean warmupIncluded = false;
+        if (lastAnswer.get() == 0) {
+            measuredFrom = 0;
+            warmupIncluded = true;
+            lastAnswer.set(lastAnyAnswer.get());
+        }
+        long firstMeasuredRequest = measuredFrom / batch;
+        long[] measured = new long[(int) (total - measuredFrom)];
         int n = 0;
         long[] services = new long[(int) (requests - firstMeasuredRequest)];
         int s = 0;
@@ -165,7 +177,7 @@ final class LookupLoad
             services[s++] = service[(int) j];
             int first = (int) (j * batch);
             int last = (int) Math.min(first + (long) batch, total) - 1;
-            for (int k = Math.max(first, (int) warmupLookups); k <= last; k++) {
+            for (int k = Math.max(first, (int) measuredFrom); k <= last; k++) {
                 measured[n++] = latency[k];
             }
         }
@@ -173,9 +185,9 @@ final class LookupLoad
         services = Arrays.copyOf(services, s);
         Arrays.sort(measured);
         Arrays.sort(services);
-        long firstArrival = start + (long) (warmupLookups * interval);
+        long firstArrival = start + (long) (measuredFrom * interval);
         double achieved = n == 0 ? 0 : n / ((lastAnswer.get() - firstArrival) / 1e9);
-        return new Result(measured, services, achieved, s, missing.get(), failed instanceof LaggedException);
+        return new Result(measured, services, achieved, s, missing.get(), failed instanceof LaggedException, warmupIncluded);
     }
 
     private static final class LaggedException
