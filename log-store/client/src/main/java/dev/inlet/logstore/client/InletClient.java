@@ -52,6 +52,8 @@ public final class InletClient
     private final ClientConfig config;
     private final BufferAllocator allocator;
     private final FlightClient flight;
+    // table descriptions for lookups, which run often: refreshed when the server reports a newer schema
+    private final java.util.Map<String, TableHandle> tables = new java.util.concurrent.ConcurrentHashMap<>();
 
     private InletClient(ClientConfig config, BufferAllocator allocator, FlightClient flight)
     {
@@ -153,7 +155,27 @@ public final class InletClient
      */
     public List<Object[]> lookup(String table, List<Object[]> keys)
     {
-        return Lookups.point(this, describeTable(table), keys, false);
+        return withCachedTable(table, handle -> Lookups.point(this, handle, keys, false));
+    }
+
+    /**
+     * Runs a lookup with the table's cached description (a lookup is one round trip, not two);
+     * if the table's schema has changed since, describes it again and runs it once more.
+     */
+    private <T> T withCachedTable(String table, java.util.function.Function<TableHandle, T> lookup)
+    {
+        String key = TablePath.parse(table).toString();
+        TableHandle handle = tables.computeIfAbsent(key, this::describeTable);
+        try {
+            return lookup.apply(handle);
+        }
+        catch (InletException e) {
+            if (e.errorCode() != InletErrorCode.BATCH_SCHEMA_MISMATCH) {
+                throw e;
+            }
+            tables.remove(key);
+            return lookup.apply(tables.computeIfAbsent(key, this::describeTable));
+        }
     }
 
     /**
@@ -163,7 +185,7 @@ public final class InletClient
      */
     public List<Object[]> lookupOrInsert(String table, List<Object[]> keys)
     {
-        return Lookups.point(this, describeTable(table), keys, true);
+        return withCachedTable(table, handle -> Lookups.point(this, handle, keys, true));
     }
 
     /**
@@ -172,7 +194,7 @@ public final class InletClient
      */
     public List<List<Object[]>> prefixLookup(String table, List<Object[]> prefixes)
     {
-        return Lookups.prefix(this, describeTable(table), prefixes);
+        return withCachedTable(table, handle -> Lookups.prefix(this, handle, prefixes));
     }
 
     /**

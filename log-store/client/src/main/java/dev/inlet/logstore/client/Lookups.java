@@ -62,7 +62,7 @@ final class Lookups
             root.setRowCount(keys.size());
             keyBatch = ArrowIpc.serialize(root);
         }
-        LookupMessages.Header header = new LookupMessages.Header(LookupMessages.Header.VERSION, table.path().toString(), prefix, insertIfAbsent);
+        LookupMessages.Header header = new LookupMessages.Header(LookupMessages.Header.VERSION, table.path().toString(), prefix, insertIfAbsent, table.schemaId());
         byte[] result = client.binaryAction(Actions.LOOKUP, LookupMessages.encodeRequest(header, keyBatch));
         int columns = table.descriptor().columns().size();
         try (VectorSchemaRoot rows = ArrowIpc.load(LookupMessages.resultSchema(table.descriptor()), ByteBuffer.wrap(result), client.allocator())) {

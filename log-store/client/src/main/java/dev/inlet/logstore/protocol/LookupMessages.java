@@ -37,12 +37,15 @@ public final class LookupMessages
      *     rather than whole primary keys
      * @param insertIfAbsent for point lookups: insert a key that has no row (its other columns
      *     null, the auto-increment column assigned) and return the new row: dictionary encoding
+     * @param schemaId the table schema the client decodes the answer with; the server refuses
+     *     ({@code BATCH_SCHEMA_MISMATCH}) if the table has another one by now; 0 skips the check
      */
     public record Header(
             @JsonProperty("v") int v,
             @JsonProperty("table") String table,
             @JsonProperty("prefix") boolean prefix,
-            @JsonProperty("insertIfAbsent") boolean insertIfAbsent)
+            @JsonProperty("insertIfAbsent") boolean insertIfAbsent,
+            @JsonProperty("schemaId") int schemaId)
     {
         public static final int VERSION = 1;
 

@@ -55,7 +55,12 @@ public final class RowCodec
     public byte[] encode(Object[] row)
     {
         List<Column> columns = current.columns();
-        ValueCodec.Out out = new ValueCodec.Out(64 + columns.size() * 8);
+        // sized for the row, so that it is rarely copied while it grows
+        int estimate = 8 + columns.size();
+        for (Object value : row) {
+            estimate += value instanceof String s ? s.length() + 4 : value instanceof byte[] b ? b.length + 4 : 12;
+        }
+        ValueCodec.Out out = new ValueCodec.Out(estimate);
         out.writeInt(schemaId);
         byte[] nulls = new byte[(columns.size() + 7) / 8];
         for (int c = 0; c < columns.size(); c++) {

@@ -5,7 +5,6 @@ package dev.inlet.logstore.kv;
 
 import dev.inlet.catalog.model.DataType;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -79,32 +78,44 @@ final class ValueCodec
         return bytes;
     }
 
-    /** A growable big-endian output buffer. */
+    /** A growable big-endian output buffer (not synchronized, unlike ByteArrayOutputStream: one row, one thread). */
     static final class Out
-            extends ByteArrayOutputStream
     {
-        Out(int size)
+        private byte[] bytes;
+        private int size;
+
+        Out(int capacity)
         {
-            super(size);
+            bytes = new byte[Math.max(capacity, 16)];
+        }
+
+        private void ensure(int more)
+        {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
         }
 
         void writeByte(int v)
         {
-            write(v);
+            ensure(1);
+            bytes[size++] = (byte) v;
         }
 
         void writeShort(short v)
         {
-            write(v >>> 8);
-            write(v);
+            ensure(2);
+            bytes[size++] = (byte) (v >>> 8);
+            bytes[size++] = (byte) v;
         }
 
         void writeInt(int v)
         {
-            write(v >>> 24);
-            write(v >>> 16);
-            write(v >>> 8);
-            write(v);
+            ensure(4);
+            bytes[size++] = (byte) (v >>> 24);
+            bytes[size++] = (byte) (v >>> 16);
+            bytes[size++] = (byte) (v >>> 8);
+            bytes[size++] = (byte) v;
         }
 
         void writeLong(long v)
@@ -113,10 +124,22 @@ final class ValueCodec
             writeInt((int) v);
         }
 
-        void writeLengthPrefixed(byte[] bytes)
+        void write(byte[] source, int offset, int length)
         {
-            writeInt(bytes.length);
-            write(bytes, 0, bytes.length);
+            ensure(length);
+            System.arraycopy(source, offset, bytes, size, length);
+            size += length;
+        }
+
+        void writeLengthPrefixed(byte[] value)
+        {
+            writeInt(value.length);
+            write(value, 0, value.length);
+        }
+
+        byte[] toByteArray()
+        {
+            return java.util.Arrays.copyOf(bytes, size);
         }
     }
 }

@@ -196,6 +196,11 @@ final class HotTable
         return partition.isEmpty() ? UNPARTITIONED_DIR : URLEncoder.encode(partition, StandardCharsets.UTF_8);
     }
 
+    boolean hasPartition(String name)
+    {
+        return partitions.containsKey(name);
+    }
+
     List<HotPartition> partitions()
     {
         return new ArrayList<>(new TreeMap<>(partitions).values());

@@ -159,7 +159,8 @@ final class InletFlightProducer
             Object result = switch (action.getType()) {
                 case Actions.DESCRIBE_TABLE -> {
                     Actions.TableRequest request = ProtocolJson.read(action.getBody(), Actions.TableRequest.class, "describe-table request");
-                    HotTable table = store.table(request.table());
+                    // re-read from the catalog: a client describes a table to write with its current schema
+                    HotTable table = store.refresh(store.table(request.table()));
                     yield new Actions.TableResult(1, table.path().toString(), table.info().tableId(), table.info().schemaId(), DescriptorCodec.encode(table.descriptor()));
                 }
                 case Actions.OFFSETS -> offsets(ProtocolJson.read(action.getBody(), Actions.OffsetsRequest.class, "offsets request"));

@@ -50,6 +50,14 @@ final class LookupHandler
     {
         LookupMessages.Request request = LookupMessages.decodeRequest(body);
         HotTable table = store.table(request.header().table());
+        int expected = request.header().schemaId();
+        if (expected > 0 && expected != table.info().schemaId()) {
+            table = store.refresh(table);
+            if (expected != table.info().schemaId()) {
+                throw new InletException(InletErrorCode.BATCH_SCHEMA_MISMATCH, "Table " + table.path() + " has schema " + table.info().schemaId()
+                        + "; the lookup was built for schema " + expected + ": describe the table again");
+            }
+        }
         TableDescriptor descriptor = table.descriptor();
         if (!descriptor.hasPrimaryKey()) {
             throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " is a log table; lookups need a primary key");
@@ -123,7 +131,7 @@ final class LookupHandler
                 }
                 String partitionName = router.partition(row);
                 HotBucket bucket;
-                if (!create && table.partitions().stream().noneMatch(p -> p.name().equals(partitionName))) {
+                if (!create && !table.hasPartition(partitionName)) {
                     bucket = null;
                 }
                 else {

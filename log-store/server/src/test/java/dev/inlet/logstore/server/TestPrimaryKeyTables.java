@@ -498,6 +498,26 @@ class TestPrimaryKeyTables
     }
 
     @Test
+    void lookupsSeeAColumnAddedAfterTheClientCachedTheTable()
+    {
+        hot.createTable("kv.evolving", wide().bucketCount(2).build());
+        try (InletClient client = hot.client()) {
+            try (UpsertWriter writer = client.newUpsertWriter("kv.evolving", null, WriterOptions.defaults())) {
+                writer.upsert(new Object[] {1, "a", 10L, null, null, null});
+            }
+            assertThat(client.lookup("kv.evolving", List.<Object[]>of(new Object[] {1})).get(0)).containsExactly(1, "a", 10L, null, null, null);
+            hot.catalog().addColumn(dev.inlet.catalog.model.TablePath.parse("kv.evolving"), "note", DataType.string(), true, java.util.Optional.empty());
+            try (UpsertWriter writer = client.newUpsertWriter("kv.evolving", null, WriterOptions.defaults())) {
+                writer.upsert(new Object[] {2, "b", 20L, null, null, null, "new column"});
+            }
+            // the cached description is one column short: the server says so and the client describes it again
+            List<Object[]> rows = client.lookup("kv.evolving", List.<Object[]>of(new Object[] {1}, new Object[] {2}));
+            assertThat(rows.get(0)).containsExactly(1, "a", 10L, null, null, null, null);
+            assertThat(rows.get(1)).containsExactly(2, "b", 20L, null, null, null, "new column");
+        }
+    }
+
+    @Test
     void badWritesAreRefusedWithTheTableAndColumnNamedAndWriteNothing()
     {
         hot.createTable("kv.first", wide().mergeEngine(MergeEngine.FIRST_ROW).build());
