@@ -97,6 +97,39 @@ final class HotStore
         return table;
     }
 
+    /**
+     * Closes and deletes the hot data of tables the catalog no longer has (dropped, or dropped and
+     * created again under a new id), open or not. Returns the ids deleted.
+     */
+    List<Long> deleteDroppedTables()
+    {
+        for (HotTable table : openTables()) {
+            if (catalog.store().findTable(table.info().tableId()).isEmpty()) {
+                tables.remove(table.path(), table);
+                table.close();
+            }
+        }
+        List<Long> deleted = new ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(dataDir)) {
+            return deleted;
+        }
+        try (var children = java.nio.file.Files.list(dataDir)) {
+            for (Path dir : children.filter(java.nio.file.Files::isDirectory).toList()) {
+                String name = dir.getFileName().toString();
+                if (name.matches("\\d+") && catalog.store().findTable(Long.parseLong(name)).isEmpty()
+                        && tables.values().stream().noneMatch(t -> t.info().tableId() == Long.parseLong(name))) {
+                    HotTable.deleteRecursively(dir);
+                    deleted.add(Long.parseLong(name));
+                    LOG.info("Deleted the hot data of dropped table id {} ({})", name, dir);
+                }
+            }
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot list " + dataDir, e);
+        }
+        return deleted;
+    }
+
     List<HotTable> openTables()
     {
         return new ArrayList<>(tables.values());

@@ -92,6 +92,7 @@ final class RetentionService
 
     synchronized void runOnce()
     {
+        store.deleteDroppedTables();
         long now = System.currentTimeMillis();
         for (HotTable table : store.openTables()) {
             boolean lake = table.descriptor().lakeFormat() != LakeFormat.NONE;

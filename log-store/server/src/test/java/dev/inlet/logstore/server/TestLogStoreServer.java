@@ -596,6 +596,29 @@ class TestLogStoreServer
     }
 
     @Test
+    void aDroppedTablesHotDataIsDeletedAndANewTableOfTheSameNameStartsEmpty()
+            throws Exception
+    {
+        long oldId = hot.createTable("shop.dropped", orders()).tableId();
+        try (InletClient client = hot.client()) {
+            try (AppendWriter writer = client.newWriter("shop.dropped", WriterOptions.defaults())) {
+                for (long id = 0; id < 50; id++) {
+                    writer.append(order(id));
+                }
+            }
+            Path data = dir.resolve("hot").resolve(Long.toString(oldId));
+            assertThat(data).isDirectory();
+
+            hot.catalog().dropTable(dev.inlet.catalog.model.TablePath.parse("shop.dropped"), false);
+            long newId = hot.createTable("shop.dropped", orders()).tableId();
+            hot.server().runRetention();
+            assertThat(data).doesNotExist();
+            long total = client.offsets("shop.dropped", "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
+            assertThat(total).as("the new table %s has none of the old one's rows", newId).isZero();
+        }
+    }
+
+    @Test
     void prometheusEndpointCountsRowsPerTable()
             throws Exception
     {
