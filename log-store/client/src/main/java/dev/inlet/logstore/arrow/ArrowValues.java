@@ -3,6 +3,7 @@
  */
 package dev.inlet.logstore.arrow;
 
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -21,6 +22,8 @@ import org.apache.arrow.vector.TimeStampNanoVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -39,6 +42,21 @@ import java.time.ZoneOffset;
 public final class ArrowValues
 {
     private ArrowValues() {}
+
+    /**
+     * A root whose vectors have room for {@code rows} rows: without it the first {@code setSafe}
+     * allocates (and zeroes) Arrow's default of thousands of values per vector, which dominates the
+     * cost of the small batches of lookups.
+     */
+    public static VectorSchemaRoot allocate(Schema schema, int rows, BufferAllocator allocator)
+    {
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        for (FieldVector vector : root.getFieldVectors()) {
+            vector.setInitialCapacity(Math.max(rows, 1));
+            vector.allocateNew();
+        }
+        return root;
+    }
 
     /** The value at {@code index}, or null. */
     public static Object get(FieldVector vector, int index)

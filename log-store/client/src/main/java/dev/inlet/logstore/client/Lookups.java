@@ -47,7 +47,7 @@ final class Lookups
     {
         List<Column> keyColumns = LookupMessages.keyColumns(table.descriptor(), prefix);
         ByteBuffer keyBatch;
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrowSchema(keyColumns), client.allocator())) {
+        try (VectorSchemaRoot root = ArrowValues.allocate(ArrowSchemas.toArrowSchema(keyColumns), keys.size(), client.allocator())) {
             List<FieldVector> vectors = root.getFieldVectors();
             for (int r = 0; r < keys.size(); r++) {
                 Object[] key = keys.get(r);

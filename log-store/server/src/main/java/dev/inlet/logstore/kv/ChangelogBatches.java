@@ -31,7 +31,7 @@ public final class ChangelogBatches
     /** Encodes the rows (in the current schema's column order) as one record batch message. */
     public static ByteBuffer encode(TableDescriptor table, List<RowMerger.Change> changes, BufferAllocator allocator)
     {
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toLogSchema(table), allocator)) {
+        try (VectorSchemaRoot root = ArrowValues.allocate(ArrowSchemas.toLogSchema(table), changes.size(), allocator)) {
             List<FieldVector> vectors = root.getFieldVectors();
             int columns = table.columns().size();
             TinyIntVector changeType = (TinyIntVector) vectors.get(columns);

@@ -161,7 +161,7 @@ final class LookupHandler
 
     private byte[] encode(TableDescriptor descriptor, List<Object[]> rows, List<Integer> keyIndexes)
     {
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(LookupMessages.resultSchema(descriptor), allocator)) {
+        try (VectorSchemaRoot root = ArrowValues.allocate(LookupMessages.resultSchema(descriptor), rows.size(), allocator)) {
             List<FieldVector> vectors = root.getFieldVectors();
             int columns = descriptor.columns().size();
             IntVector index = (IntVector) vectors.get(columns);
