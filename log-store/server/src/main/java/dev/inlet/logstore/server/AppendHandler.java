@@ -70,6 +70,8 @@ final class AppendHandler
         CompletableFuture<Throwable> ackFailure = new CompletableFuture<>();
         Thread ackThread = Thread.ofVirtual().name("inlet-acks-" + table.path()).start(() -> sendAcks(pending, acks, ackFailure));
         InletException refused = null;
+        // upserts: per bucket, the merge of the batch before (not its fsync) that the next waits for
+        java.util.Map<HotBucket, CompletableFuture<?>> merged = new java.util.HashMap<>();
         try {
             while (stream.next()) {
                 VectorSchemaRoot root = stream.getRoot();
@@ -80,7 +82,13 @@ final class AppendHandler
                     UpsertBatch batch = UpsertBatch.read(table.path(), table.descriptor(), target, root);
                     checkRoutes(table, batch, route);
                     HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
-                    CompletableFuture<AppendOutcome> outcome = KvWriter.write(table, bucket, batch, command.writerId(), route.sequence(), maxBatchBytes);
+                    // merged on the pool, one batch of a bucket after the other, so that the next
+                    // batch is read and other buckets merge meanwhile; acks still go in arrival order
+                    HotTable current = table;
+                    CompletableFuture<CompletableFuture<AppendOutcome>> staged = merged.getOrDefault(bucket, CompletableFuture.completedFuture(null))
+                            .thenApplyAsync(_ -> KvWriter.write(current, bucket, batch, command.writerId(), route.sequence(), maxBatchBytes), KvWriter.POOL);
+                    merged.put(bucket, staged);
+                    CompletableFuture<AppendOutcome> outcome = staged.thenCompose(durable -> durable);
                     metrics.recordsIn.labelValues(table.path().toString()).inc(root.getRowCount());
                     pending.add(new Pending(route, start, outcome));
                     continue;

@@ -31,6 +31,10 @@ final class KvWriter
 {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** Where upsert batches are merged: as many threads as cores, so buckets merge in parallel. */
+    static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> Thread.ofPlatform().daemon().name("inlet-kv-merge-", 0).unstarted(r));
+
     private KvWriter() {}
 
     static CompletableFuture<AppendOutcome> write(HotTable table, HotBucket bucket, UpsertBatch batch, long writerId, int sequence, long maxBatchBytes)
