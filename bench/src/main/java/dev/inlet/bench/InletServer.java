@@ -80,10 +80,15 @@ public final class InletServer
         try (InletCatalog opened = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
             catalog.accept(opened);
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP,
-                "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
-        command.addAll(jvmOptions);
         String extra = System.getenv("INLET_BENCH_SERVER_JVM_OPTS");
+        // G1 unless the extra options choose another collector (e.g. -XX:+UseZGC)
+        String collector = extra != null && extra.matches(".*-XX:\\+Use\\w+GC.*") ? null : "-XX:+UseG1GC";
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP,
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+        if (collector != null) {
+            command.add(collector);
+        }
+        command.addAll(jvmOptions);
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.strip().split("\\s+")));
         }
