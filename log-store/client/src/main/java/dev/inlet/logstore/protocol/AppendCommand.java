@@ -28,7 +28,7 @@ public record AppendCommand(
         @JsonProperty("v") int v,
         @JsonProperty("table") String table,
         @JsonProperty("writerId") long writerId,
-        @JsonProperty("upsert") boolean upsert,
+        @JsonProperty("upsert") @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) boolean upsert,
         @JsonProperty("targetColumns") java.util.List<String> targetColumns)
 {
     public AppendCommand(int v, String table, long writerId)

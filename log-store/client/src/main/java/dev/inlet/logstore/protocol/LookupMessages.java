@@ -43,9 +43,9 @@ public final class LookupMessages
     public record Header(
             @JsonProperty("v") int v,
             @JsonProperty("table") String table,
-            @JsonProperty("prefix") boolean prefix,
-            @JsonProperty("insertIfAbsent") boolean insertIfAbsent,
-            @JsonProperty("schemaId") int schemaId)
+            @JsonProperty("prefix") @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) boolean prefix,
+            @JsonProperty("insertIfAbsent") @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) boolean insertIfAbsent,
+            @JsonProperty("schemaId") @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) int schemaId)
     {
         public static final int VERSION = 1;
 
