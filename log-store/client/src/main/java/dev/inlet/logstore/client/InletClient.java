@@ -54,6 +54,8 @@ public final class InletClient
     private final FlightClient flight;
     // table descriptions for lookups, which run often: refreshed when the server reports a newer schema
     private final java.util.Map<String, TableHandle> tables = new java.util.concurrent.ConcurrentHashMap<>();
+    // one lookup stream per table and kind, shared by every thread (guarded by itself)
+    private final java.util.Map<String, LookupStream> lookupStreams = new java.util.HashMap<>();
 
     private InletClient(ClientConfig config, BufferAllocator allocator, FlightClient flight)
     {
@@ -235,25 +237,44 @@ public final class InletClient
         return offset;
     }
 
-    /** The body of the action's first result. */
-    byte[] binaryAction(String type, byte[] body)
+    /**
+     * Runs one lookup request on the table's lookup stream, opening it (again) when needed. A
+     * request that fails because the stream broke (a server restart) is sent once more on a new
+     * stream: lookups, insert-if-absent included, are idempotent.
+     */
+    List<LookupStream.RowAt> lookupOnStream(TableHandle table, boolean prefix, List<Object[]> keys, boolean insertIfAbsent)
     {
-        try {
-            Iterator<Result> results = flight.doAction(new Action(type, body), callOptions());
-            byte[] value = null;
-            while (results.hasNext()) {
-                byte[] next = results.next().getBody();
-                if (value == null) {
-                    value = next;
+        String key = table.path() + (prefix ? "/prefix" : "/point");
+        for (int attempt = 0; ; attempt++) {
+            LookupStream stream;
+            synchronized (lookupStreams) {
+                stream = lookupStreams.get(key);
+                if (stream == null || stream.failed() || stream.schemaId() != table.schemaId()) {
+                    if (stream != null) {
+                        stream.close();
+                    }
+                    stream = new LookupStream(this, table, prefix);
+                    lookupStreams.put(key, stream);
                 }
             }
-            if (value == null) {
-                throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The hot store answered action " + type + " with no result");
+            try {
+                return stream.send(keys, insertIfAbsent).get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
-            return value;
-        }
-        catch (FlightRuntimeException e) {
-            throw FlightErrors.fromFlight(e);
+            catch (java.util.concurrent.ExecutionException e) {
+                InletException cause = e.getCause() instanceof InletException inlet ? inlet
+                        : new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in " + table.path() + " failed: " + e.getCause(), e.getCause());
+                if (cause.errorCode() == InletErrorCode.SERVER_UNAVAILABLE && stream.failed() && attempt == 0) {
+                    continue;
+                }
+                throw cause;
+            }
+            catch (java.util.concurrent.TimeoutException e) {
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "No answer from the hot store within " + config.requestTimeout().toSeconds() + "s to a lookup in " + table.path());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Interrupted while looking up in " + table.path());
+            }
         }
     }
 
@@ -305,6 +326,10 @@ public final class InletClient
     @Override
     public void close()
     {
+        synchronized (lookupStreams) {
+            lookupStreams.values().forEach(LookupStream::close);
+            lookupStreams.clear();
+        }
         try {
             flight.close();
         }

@@ -3,22 +3,12 @@
  */
 package dev.inlet.logstore.client;
 
-import dev.inlet.catalog.model.Column;
-import dev.inlet.logstore.arrow.ArrowIpc;
-import dev.inlet.logstore.arrow.ArrowSchemas;
-import dev.inlet.logstore.arrow.ArrowValues;
-import dev.inlet.logstore.protocol.Actions;
-import dev.inlet.logstore.protocol.LookupMessages;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The client side of the {@code lookup} action ({@link LookupMessages}). */
+/** Point and prefix lookups of {@link InletClient}, sent on the table's lookup stream ({@link LookupStream}). */
 final class Lookups
 {
     private Lookups() {}
@@ -45,36 +35,8 @@ final class Lookups
 
     private static void request(InletClient client, TableHandle table, List<Object[]> keys, boolean prefix, boolean insertIfAbsent, RowSink sink)
     {
-        List<Column> keyColumns = LookupMessages.keyColumns(table.descriptor(), prefix);
-        ByteBuffer keyBatch;
-        try (VectorSchemaRoot root = ArrowValues.allocate(ArrowSchemas.toArrowSchema(keyColumns), keys.size(), client.allocator())) {
-            List<FieldVector> vectors = root.getFieldVectors();
-            for (int r = 0; r < keys.size(); r++) {
-                Object[] key = keys.get(r);
-                if (key.length != keyColumns.size()) {
-                    throw new IllegalArgumentException("lookup key " + r + " of " + table.path() + " has " + key.length + " values; expected the columns "
-                            + keyColumns.stream().map(Column::name).toList());
-                }
-                for (int c = 0; c < key.length; c++) {
-                    ArrowValues.set(vectors.get(c), r, key[c]);
-                }
-            }
-            root.setRowCount(keys.size());
-            keyBatch = ArrowIpc.serialize(root);
-        }
-        LookupMessages.Header header = new LookupMessages.Header(LookupMessages.Header.VERSION, table.path().toString(), prefix, insertIfAbsent, table.schemaId());
-        byte[] result = client.binaryAction(Actions.LOOKUP, LookupMessages.encodeRequest(header, keyBatch));
-        int columns = table.descriptor().columns().size();
-        try (VectorSchemaRoot rows = ArrowIpc.load(LookupMessages.resultSchema(table.descriptor()), ByteBuffer.wrap(result), client.allocator())) {
-            List<FieldVector> vectors = rows.getFieldVectors();
-            IntVector index = (IntVector) vectors.get(columns);
-            for (int r = 0; r < rows.getRowCount(); r++) {
-                Object[] row = new Object[columns];
-                for (int c = 0; c < columns; c++) {
-                    row[c] = ArrowValues.get(vectors.get(c), r);
-                }
-                sink.accept(index.get(r), row);
-            }
+        for (LookupStream.RowAt row : client.lookupOnStream(table, prefix, keys, insertIfAbsent)) {
+            sink.accept(row.keyIndex(), row.row());
         }
     }
 }

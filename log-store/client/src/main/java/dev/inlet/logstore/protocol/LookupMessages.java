@@ -56,6 +56,76 @@ public final class LookupMessages
         }
     }
 
+    /**
+     * The {@code DoExchange} command of a lookup stream: one long-lived call carrying many lookups
+     * of one table and kind, which saves a unary call's cost per request. The client sends key
+     * batches ({@link #keyColumns}) with a {@link StreamRequest} as app_metadata; the server
+     * answers each, in order, with a result batch ({@link #resultSchema}) whose app_metadata is a
+     * {@link StreamResponse}. A request that fails gets an empty batch with the error; the stream
+     * goes on. A schema change of the table ends the stream with {@code BATCH_SCHEMA_MISMATCH}.
+     */
+    public record StreamCommand(
+            @JsonProperty("v") int v,
+            @JsonProperty("lookupStream") boolean lookupStream,
+            @JsonProperty("table") String table,
+            @JsonProperty("prefix") boolean prefix,
+            @JsonProperty("schemaId") int schemaId)
+    {
+        public StreamCommand
+        {
+            ProtocolJson.checkVersion(v, Header.VERSION, "lookup stream command");
+            java.util.Objects.requireNonNull(table, "lookup stream command has no table");
+        }
+
+        public byte[] toBytes()
+        {
+            return ProtocolJson.write(this);
+        }
+
+        public static boolean isLookupStream(byte[] command)
+        {
+            try {
+                return ProtocolJson.MAPPER.readTree(command).path("lookupStream").asBoolean(false);
+            }
+            catch (java.io.IOException e) {
+                return false;
+            }
+        }
+
+        public static StreamCommand fromBytes(byte[] bytes)
+        {
+            return ProtocolJson.read(bytes, StreamCommand.class, "lookup stream command");
+        }
+    }
+
+    public record StreamRequest(@JsonProperty("id") long id, @JsonProperty("insertIfAbsent") boolean insertIfAbsent)
+    {
+        public byte[] toBytes()
+        {
+            return ProtocolJson.write(this);
+        }
+
+        public static StreamRequest fromBytes(byte[] bytes)
+        {
+            return ProtocolJson.read(bytes, StreamRequest.class, "lookup stream request");
+        }
+    }
+
+    /** @param errorCode null when the request succeeded; else the {@code InletErrorCode} name, with {@code message} */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record StreamResponse(@JsonProperty("id") long id, @JsonProperty("errorCode") String errorCode, @JsonProperty("message") String message)
+    {
+        public byte[] toBytes()
+        {
+            return ProtocolJson.write(this);
+        }
+
+        public static StreamResponse fromBytes(byte[] bytes)
+        {
+            return ProtocolJson.read(bytes, StreamResponse.class, "lookup stream response");
+        }
+    }
+
     /** The columns of a request's key batch, in table order. */
     public static List<Column> keyColumns(TableDescriptor table, boolean prefix)
     {

@@ -105,6 +105,74 @@ final class InletFlightProducer
         };
     }
 
+    // lookup streams stay open as long as their clients like: a stopping server ends them
+    private record OpenLookupStream(FlightStream keys, Thread handler) {}
+
+    private final java.util.Map<ServerStreamListener, OpenLookupStream> openLookupStreams = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    /** Ends every open lookup stream with UNAVAILABLE (the clients reconnect), so that shutdown need not wait for them. */
+    void stopLookupStreams()
+    {
+        stopping = true;
+        openLookupStreams.forEach((answers, open) -> {
+            try {
+                answers.error(FlightErrors.toFlight(new InletException(InletErrorCode.SERVER_UNAVAILABLE, "The hot store is stopping")));
+            }
+            catch (RuntimeException e) {
+                // already ended
+            }
+            // once the call is closed no end of the client's half arrives: the handler waits in
+            // FlightStream.next() until interrupted
+            open.handler().interrupt();
+        });
+        // the handlers hold buffers of the allocator the server closes next: let them finish
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        synchronized (openLookupStreams) {
+            while (!openLookupStreams.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    openLookupStreams.wait(50);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer)
+    {
+        try {
+            byte[] command = reader.getDescriptor().isCommand() ? reader.getDescriptor().getCommand() : new byte[0];
+            if (!dev.inlet.logstore.protocol.LookupMessages.StreamCommand.isLookupStream(command)) {
+                throw new InletException(InletErrorCode.MALFORMED_REQUEST, "DoExchange serves lookup streams only; the command must be {\"v\":1,\"lookupStream\":true,...}");
+            }
+            if (stopping) {
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "The hot store is stopping");
+            }
+            openLookupStreams.put(writer, new OpenLookupStream(reader, Thread.currentThread()));
+            try {
+                new LookupStreamHandler(store, allocator, metrics, maxBatchBytes).run(dev.inlet.logstore.protocol.LookupMessages.StreamCommand.fromBytes(command), reader, writer);
+            }
+            finally {
+                synchronized (openLookupStreams) {
+                    openLookupStreams.remove(writer);
+                    openLookupStreams.notifyAll();
+                }
+            }
+        }
+        catch (InletException e) {
+            metrics.errors.labelValues(e.errorCode().name()).inc();
+            writer.error(FlightErrors.toFlight(e));
+        }
+        catch (RuntimeException e) {
+            LOG.error("Lookup stream failed", e);
+            writer.error(CallStatus.INTERNAL.withDescription("Lookup stream failed: " + e).withCause(e).toRuntimeException());
+        }
+    }
+
     @Override
     public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor)
     {

@@ -38,12 +38,13 @@ public final class LogStoreServer
     private final HotStore store;
     private final ServerMetrics metrics;
     private final FlightServer flight;
+    private final InletFlightProducer producer;
     private final Location location;
     private final int metricsPort;
     private final RetentionService retention;
 
     private LogStoreServer(BufferAllocator allocator, InletCatalog catalog, StorageRuntime storage, HotStore store, ServerMetrics metrics, FlightServer flight,
-            Location location, int metricsPort, RetentionService retention)
+            Location location, int metricsPort, RetentionService retention, InletFlightProducer producer)
     {
         this.allocator = allocator;
         this.catalog = catalog;
@@ -54,6 +55,7 @@ public final class LogStoreServer
         this.location = location;
         this.metricsPort = metricsPort;
         this.retention = retention;
+        this.producer = producer;
     }
 
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
@@ -75,8 +77,8 @@ public final class LogStoreServer
         Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
         Optional<String> key = config.getOptional(ServerOptions.TLS_KEY_FILE);
         Location bind = cert.isPresent() ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port);
-        FlightServer.Builder builder = FlightServer.builder(allocator, bind,
-                new InletFlightProducer(store, allocator, metrics, Location.reuseConnection(), config.get(ServerOptions.MAX_BATCH_BYTES)));
+        InletFlightProducer producer = new InletFlightProducer(store, allocator, metrics, Location.reuseConnection(), config.get(ServerOptions.MAX_BATCH_BYTES));
+        FlightServer.Builder builder = FlightServer.builder(allocator, bind, producer);
         if (cert.isPresent() != key.isPresent()) {
             throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
                     "TLS needs both server.tls.cert-file and server.tls.key-file");
@@ -103,7 +105,7 @@ public final class LogStoreServer
                 config.getOptional(ServerOptions.KV_SNAPSHOT_REMOTE_DIR).map(dir -> new KvSnapshotUploader(settings.s3().newClient(), java.net.URI.create(dir))).orElse(null));
         LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {})", location.getUri(), dataDir, storage.flushPolicyName(),
                 config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off");
-        return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention);
+        return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention, producer);
     }
 
     public Location location()
@@ -140,6 +142,7 @@ public final class LogStoreServer
         retention.close();
         try {
             flight.shutdown();
+            producer.stopLookupStreams();
             // in-flight calls finish; a client that keeps a stream open past the grace period is cut off
             if (!flight.awaitTermination(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 LOG.warn("Calls still open after {}s; closing them", SHUTDOWN_GRACE.toSeconds());

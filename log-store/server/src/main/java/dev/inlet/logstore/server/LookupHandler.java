@@ -46,11 +46,37 @@ final class LookupHandler
 
     private record Located(int keyIndex, Object[] key, HotBucket bucket) {}
 
+    /** The rows a lookup found, in answer order, each with the position of the key it answers. */
+    record Answer(List<Object[]> rows, List<Integer> keyIndexes) {}
+
     byte[] handle(byte[] body)
     {
         LookupMessages.Request request = LookupMessages.decodeRequest(body);
-        HotTable table = store.table(request.header().table());
-        int expected = request.header().schemaId();
+        HotTable table = table(request.header().table(), request.header().schemaId());
+        List<Column> keyColumns = keyColumns(table, request.header().prefix(), request.header().insertIfAbsent());
+        VectorSchemaRoot root;
+        try {
+            root = ArrowIpc.load(ArrowSchemas.toArrowSchema(keyColumns), request.keys(), allocator);
+        }
+        catch (RuntimeException e) {
+            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Lookup in " + table.path() + ": the keys are not a record batch of the columns "
+                    + keyColumns.stream().map(Column::name).toList() + ": " + e.getMessage(), e);
+        }
+        try (root) {
+            Answer answer = lookup(table, root, request.header().prefix(), request.header().insertIfAbsent());
+            return encode(table.descriptor(), answer);
+        }
+    }
+
+    /**
+     * The primary-key table a lookup reads, refreshed from the catalog if the client decodes with a
+     * newer schema.
+     *
+     * @throws InletException {@code BATCH_SCHEMA_MISMATCH} if the table's schema is not {@code expected} (when positive)
+     */
+    HotTable table(String name, int expected)
+    {
+        HotTable table = store.table(name);
         if (expected > 0 && expected != table.info().schemaId()) {
             table = store.refresh(table);
             if (expected != table.info().schemaId()) {
@@ -58,16 +84,30 @@ final class LookupHandler
                         + "; the lookup was built for schema " + expected + ": describe the table again");
             }
         }
-        TableDescriptor descriptor = table.descriptor();
-        if (!descriptor.hasPrimaryKey()) {
+        if (!table.descriptor().hasPrimaryKey()) {
             throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " is a log table; lookups need a primary key");
         }
-        boolean prefix = request.header().prefix();
-        if (prefix && request.header().insertIfAbsent()) {
+        return table;
+    }
+
+    static List<Column> keyColumns(HotTable table, boolean prefix, boolean insertIfAbsent)
+    {
+        if (prefix && insertIfAbsent) {
             throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Lookup in " + table.path() + ": insert-if-absent takes whole primary keys, not prefixes");
         }
-        List<Column> keyColumns = LookupMessages.keyColumns(descriptor, prefix);
-        List<Located> keys = readKeys(table, keyColumns, request.keys(), request.header().insertIfAbsent());
+        return LookupMessages.keyColumns(table.descriptor(), prefix);
+    }
+
+    /** Looks up the keys of {@code keyRoot} (the {@link #keyColumns}). */
+    Answer lookup(HotTable table, VectorSchemaRoot keyRoot, boolean prefix, boolean insertIfAbsent)
+    {
+        List<Column> keyColumns = keyColumns(table, prefix, insertIfAbsent);
+        List<String> names = keyRoot.getSchema().getFields().stream().map(f -> f.getName()).toList();
+        if (!names.equals(keyColumns.stream().map(Column::name).toList())) {
+            throw new InletException(InletErrorCode.BATCH_SCHEMA_MISMATCH, "Lookup keys for " + table.path() + " have columns " + names + "; expected "
+                    + keyColumns.stream().map(Column::name).toList());
+        }
+        List<Located> keys = readKeys(table, keyColumns, keyRoot, insertIfAbsent);
         KvTableState state = table.kv();
         List<Object[]> rows = new ArrayList<>();
         List<Integer> keyIndexes = new ArrayList<>();
@@ -88,7 +128,7 @@ final class LookupHandler
                 rows.add(row);
                 keyIndexes.add(key.keyIndex());
             }
-            else if (request.header().insertIfAbsent()) {
+            else if (insertIfAbsent) {
                 missing.computeIfAbsent(key.bucket(), b -> new ArrayList<>()).add(key);
             }
         }
@@ -101,44 +141,34 @@ final class LookupHandler
                 }
             }
         }
-        return encode(descriptor, rows, keyIndexes);
+        return new Answer(rows, keyIndexes);
     }
 
-    private List<Located> readKeys(HotTable table, List<Column> keyColumns, ByteBuffer message, boolean create)
+    private List<Located> readKeys(HotTable table, List<Column> keyColumns, VectorSchemaRoot root, boolean create)
     {
         TableDescriptor descriptor = table.descriptor();
         List<String> names = descriptor.columnNames();
         RowRouter router = table.router();
         List<Located> keys = new ArrayList<>();
-        VectorSchemaRoot root;
-        try {
-            root = ArrowIpc.load(ArrowSchemas.toArrowSchema(keyColumns), message, allocator);
-        }
-        catch (RuntimeException e) {
-            throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Lookup in " + table.path() + ": the keys are not a record batch of the columns "
-                    + keyColumns.stream().map(Column::name).toList() + ": " + e.getMessage(), e);
-        }
-        try (root) {
-            List<FieldVector> vectors = root.getFieldVectors();
-            for (int r = 0; r < root.getRowCount(); r++) {
-                Object[] row = new Object[names.size()];
-                for (int c = 0; c < keyColumns.size(); c++) {
-                    Object value = ArrowValues.get(vectors.get(c), r);
-                    if (value == null) {
-                        throw new InletException(InletErrorCode.INVALID_ROW, "Lookup key " + r + " for " + table.path() + " has a null in key column '" + keyColumns.get(c).name() + "'");
-                    }
-                    row[names.indexOf(keyColumns.get(c).name())] = value;
+        List<FieldVector> vectors = root.getFieldVectors();
+        for (int r = 0; r < root.getRowCount(); r++) {
+            Object[] row = new Object[names.size()];
+            for (int c = 0; c < keyColumns.size(); c++) {
+                Object value = ArrowValues.get(vectors.get(c), r);
+                if (value == null) {
+                    throw new InletException(InletErrorCode.INVALID_ROW, "Lookup key " + r + " for " + table.path() + " has a null in key column '" + keyColumns.get(c).name() + "'");
                 }
-                String partitionName = router.partition(row);
-                HotBucket bucket;
-                if (!create && !table.hasPartition(partitionName)) {
-                    bucket = null;
-                }
-                else {
-                    bucket = table.partition(partitionName, true).bucket(table.path(), router.bucket(row));
-                }
-                keys.add(new Located(r, row, bucket));
+                row[names.indexOf(keyColumns.get(c).name())] = value;
             }
+            String partitionName = router.partition(row);
+            HotBucket bucket;
+            if (!create && !table.hasPartition(partitionName)) {
+                bucket = null;
+            }
+            else {
+                bucket = table.partition(partitionName, true).bucket(table.path(), router.bucket(row));
+            }
+            keys.add(new Located(r, row, bucket));
         }
         return keys;
     }
@@ -159,19 +189,28 @@ final class LookupHandler
         }
     }
 
-    private byte[] encode(TableDescriptor descriptor, List<Object[]> rows, List<Integer> keyIndexes)
+    /** The answer as a new root of {@link LookupMessages#resultSchema}; the caller closes it. */
+    VectorSchemaRoot toRoot(TableDescriptor descriptor, Answer answer)
     {
-        try (VectorSchemaRoot root = ArrowValues.allocate(LookupMessages.resultSchema(descriptor), rows.size(), allocator)) {
-            List<FieldVector> vectors = root.getFieldVectors();
-            int columns = descriptor.columns().size();
-            IntVector index = (IntVector) vectors.get(columns);
-            for (int r = 0; r < rows.size(); r++) {
-                for (int c = 0; c < columns; c++) {
-                    ArrowValues.set(vectors.get(c), r, rows.get(r)[c]);
-                }
-                index.setSafe(r, keyIndexes.get(r));
+        List<Object[]> rows = answer.rows();
+        List<Integer> keyIndexes = answer.keyIndexes();
+        VectorSchemaRoot root = ArrowValues.allocate(LookupMessages.resultSchema(descriptor), rows.size(), allocator);
+        List<FieldVector> vectors = root.getFieldVectors();
+        int columns = descriptor.columns().size();
+        IntVector index = (IntVector) vectors.get(columns);
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns; c++) {
+                ArrowValues.set(vectors.get(c), r, rows.get(r)[c]);
             }
-            root.setRowCount(rows.size());
+            index.setSafe(r, keyIndexes.get(r));
+        }
+        root.setRowCount(rows.size());
+        return root;
+    }
+
+    private byte[] encode(TableDescriptor descriptor, Answer answer)
+    {
+        try (VectorSchemaRoot root = toRoot(descriptor, answer)) {
             ByteBuffer bytes = ArrowIpc.serialize(root);
             byte[] out = new byte[bytes.remaining()];
             bytes.get(out);

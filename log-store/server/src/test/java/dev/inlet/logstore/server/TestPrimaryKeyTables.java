@@ -518,6 +518,70 @@ class TestPrimaryKeyTables
     }
 
     @Test
+    void aClientsLookupStreamSurvivesAServerRestartAndTheLookupActionServesStockClients()
+            throws Exception
+    {
+        hot.createTable("kv.lasting", wide().bucketCount(2).build());
+        try (InletClient client = hot.client()) {
+            try (UpsertWriter writer = client.newUpsertWriter("kv.lasting", null, WriterOptions.defaults())) {
+                writer.upsert(new Object[] {1, "a", 10L, null, null, null});
+            }
+            assertThat(client.lookup("kv.lasting", List.<Object[]>of(new Object[] {1})).get(0)).containsExactly(1, "a", 10L, null, null, null);
+            int port = hot.server().port();
+            hot.restart(() -> {});
+            // the server came back on another port in this test; the client's stream is broken either way
+            assertThat(hot.server().port()).isNotEqualTo(port);
+        }
+        try (InletClient client = hot.client()) {
+            List<Object[]> rows = client.lookup("kv.lasting", List.<Object[]>of(new Object[] {1}, new Object[] {2}));
+            assertThat(rows.get(0)).containsExactly(1, "a", 10L, null, null, null);
+            assertThat(rows.get(1)).isNull();
+            hot.restart(() -> {});
+        }
+
+        // the unary lookup action, from a Flight client without Inlet's client classes
+        try (var allocator = new org.apache.arrow.memory.RootAllocator();
+                var flight = org.apache.arrow.flight.FlightClient.builder(allocator, org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", hot.server().port())).build();
+                var keys = org.apache.arrow.vector.VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(List.of(
+                        org.apache.arrow.vector.types.pojo.Field.notNullable("id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(32, true)))), allocator)) {
+            var id = (org.apache.arrow.vector.IntVector) keys.getVector(0);
+            id.allocateNew(2);
+            id.set(0, 2);
+            id.set(1, 1);
+            keys.setRowCount(2);
+            byte[] header = "{\"v\":1,\"table\":\"kv.lasting\",\"prefix\":false,\"insertIfAbsent\":false}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            new java.io.DataOutputStream(body).writeInt(header.length);
+            body.write(header);
+            try (var writer = new org.apache.arrow.vector.ipc.ArrowStreamWriter(keys, null, java.nio.channels.Channels.newChannel(new java.io.ByteArrayOutputStream()));
+                    var batch = new org.apache.arrow.vector.VectorUnloader(keys).getRecordBatch()) {
+                org.apache.arrow.vector.ipc.message.MessageSerializer.serialize(new org.apache.arrow.vector.ipc.WriteChannel(java.nio.channels.Channels.newChannel(body)), batch);
+            }
+            var results = flight.doAction(new org.apache.arrow.flight.Action("lookup", body.toByteArray()));
+            byte[] answer = results.next().getBody();
+            // the answer: one record batch of the table's columns and _key_index; key 1 (position 1) has a row
+            try (var reader = new org.apache.arrow.vector.ipc.ArrowStreamReader(new java.io.ByteArrayInputStream(withSchema(allocator, answer)), allocator)) {
+                assertThat(reader.loadNextBatch()).isTrue();
+                var root = reader.getVectorSchemaRoot();
+                assertThat(root.getRowCount()).isEqualTo(1);
+                assertThat(root.getVector("_key_index").getObject(0)).isEqualTo(1);
+                assertThat(root.getVector("name").getObject(0).toString()).isEqualTo("a");
+            }
+        }
+    }
+
+    /** A stream (schema message, then the answer's record batch message) that a stock ArrowStreamReader reads. */
+    private static byte[] withSchema(org.apache.arrow.memory.BufferAllocator allocator, byte[] recordBatchMessage)
+            throws Exception
+    {
+        var schema = dev.inlet.logstore.protocol.LookupMessages.resultSchema(wide().build());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.arrow.vector.ipc.message.MessageSerializer.serialize(new org.apache.arrow.vector.ipc.WriteChannel(java.nio.channels.Channels.newChannel(out)), schema);
+        out.write(recordBatchMessage);
+        return out.toByteArray();
+    }
+
+    @Test
     void badWritesAreRefusedWithTheTableAndColumnNamedAndWriteNothing()
     {
         hot.createTable("kv.first", wide().mergeEngine(MergeEngine.FIRST_ROW).build());
