@@ -5,6 +5,7 @@ package dev.inlet.logstore.kv;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.storage.FileTrees;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
@@ -112,8 +113,8 @@ public final class KvTablet
 
     /**
      * Opens the bucket's store under {@code bucketDir/kv}; if it is missing and a snapshot exists
-     * (or it cannot be opened), the newest snapshot is copied in first. Call {@link #recover}
-     * before serving.
+     * (or it cannot be opened), the newest snapshot is copied in first. The caller then replays
+     * the log from {@link #appliedOffset()} ({@code KvTableState.openTablet}).
      */
     public static KvTablet open(String name, Path bucketDir, RowCodec codec)
     {
@@ -130,7 +131,7 @@ public final class KvTablet
             }
             catch (RocksDBException e) {
                 log.warn("Key-value store of {} cannot be opened ({}); rebuilding it from the newest snapshot and the log", name, e.getMessage());
-                deleteRecursively(store);
+                FileTrees.deleteRecursively(store);
                 restoreNewestSnapshot(name, bucketDir, store);
                 db = RocksDB.open(options, store.toString());
             }
@@ -160,6 +161,25 @@ public final class KvTablet
         }
     }
 
+    /**
+     * Deletes a closed bucket's store and its snapshots newer than {@code maxOffset}, so that the
+     * next {@link #open} starts from the newest snapshot at or below it (or from empty).
+     */
+    public static void discardStore(Path bucketDir, long maxOffset)
+    {
+        FileTrees.deleteRecursively(bucketDir.resolve(STORE_DIR));
+        try {
+            for (long offset : snapshotOffsets(bucketDir)) {
+                if (offset > maxOffset) {
+                    FileTrees.deleteRecursively(bucketDir.resolve(SNAPSHOTS_DIR).resolve(Long.toString(offset)));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot list the snapshots in " + bucketDir, e);
+        }
+    }
+
     /** The offsets of the local snapshots, oldest first. */
     public static List<Long> snapshotOffsets(Path bucketDir)
             throws IOException
@@ -179,11 +199,6 @@ public final class KvTablet
         return appliedOffset;
     }
 
-    public RowCodec codec()
-    {
-        return codec;
-    }
-
     /** Held while a batch is merged, appended and staged, so that batches stage in append order. */
     public ReentrantLock writeLock()
     {
@@ -194,22 +209,22 @@ public final class KvTablet
      * The key's current row for a writer: the newest staged value, else RocksDB. The caller holds
      * {@link #writeLock()}.
      */
-    public Object[] get(ByteKey key)
+    public Object[] get(ByteKey key, TableSchema schema)
     {
         checkHealthy();
         Staged staged = overlay.get(key);
         if (staged != null) {
-            return staged.value() == null ? null : codec.decode(staged.value());
+            return staged.value() == null ? null : codec.decode(staged.value(), schema);
         }
-        return lookup(key.bytes());
+        return lookup(key.bytes(), schema);
     }
 
     /** The key's row as acknowledged writes left it (RocksDB only), or null. */
-    public Object[] lookup(byte[] key)
+    public Object[] lookup(byte[] key, TableSchema schema)
     {
         try {
             byte[] value = db.get(key);
-            return value == null ? null : codec.decode(value);
+            return value == null ? null : codec.decode(value, schema);
         }
         catch (RocksDBException e) {
             throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in the key-value store of " + name + " failed: " + e.getMessage(), e);
@@ -217,12 +232,12 @@ public final class KvTablet
     }
 
     /** The rows whose keys start with {@code prefix} (RocksDB only), in key order. */
-    public List<Object[]> prefixLookup(byte[] prefix)
+    public List<Object[]> prefixLookup(byte[] prefix, TableSchema schema)
     {
         List<Object[]> rows = new java.util.ArrayList<>();
         try (RocksIterator it = db.newIterator()) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                rows.add(codec.decode(it.value()));
+                rows.add(codec.decode(it.value(), schema));
             }
         }
         return rows;
@@ -236,16 +251,15 @@ public final class KvTablet
     /**
      * Stages one batch's new rows (null value: deleted) so that later batches see them; returns
      * the token to {@link #commit} or {@link #abort} it with. The caller holds {@link #writeLock()}
-     * and has just appended the batch's changelog.
+     * and has just appended the batch's changelog; the map is the tablet's from now on.
      */
     public long stage(Map<ByteKey, byte[]> writes)
     {
         checkHealthy();
-        Map<ByteKey, byte[]> keyed = new LinkedHashMap<>(writes);
         synchronized (this) {
             long token = nextToken++;
-            uncommitted.addLast(new Batch(token, keyed));
-            keyed.forEach((k, v) -> overlay.put(k, new Staged(v, token)));
+            uncommitted.addLast(new Batch(token, writes));
+            writes.forEach((k, v) -> overlay.put(k, new Staged(v, token)));
             return token;
         }
     }
@@ -266,7 +280,8 @@ public final class KvTablet
             while (!uncommitted.isEmpty() && uncommitted.peekFirst().durable) {
                 Batch b = uncommitted.pollFirst();
                 write(b.writes, b.endOffset);
-                b.writes.forEach((k, v) -> overlay.remove(k, new Staged(v, b.token)));
+                // a later batch may have staged the key again: only this batch's entry goes
+                b.writes.keySet().forEach(k -> overlay.computeIfPresent(k, (key, staged) -> staged.token() == b.token ? null : staged));
             }
         }
     }
@@ -315,12 +330,12 @@ public final class KvTablet
      * removes it, {@code -U} changes nothing), then records {@code endOffset} as applied. Used at
      * open for the log after {@link #appliedOffset()}.
      */
-    public void replay(List<RowMerger.Change> changes, KeyEncoder keys, long endOffset)
+    public void replay(List<RowMerger.Change> changes, KeyEncoder keys, TableSchema schema, long endOffset)
     {
         Map<ByteKey, byte[]> writes = new HashMap<>();
         for (RowMerger.Change change : changes) {
             switch (change.type()) {
-                case INSERT, UPDATE_AFTER -> writes.put(new ByteKey(keys.encode(change.row())), codec.encode(change.row()));
+                case INSERT, UPDATE_AFTER -> writes.put(new ByteKey(keys.encode(change.row())), codec.encode(change.row(), schema));
                 case DELETE -> writes.put(new ByteKey(keys.encode(change.row())), null);
                 default -> {}
             }
@@ -369,14 +384,14 @@ public final class KvTablet
                     db.flush(flush);
                 }
                 Path temp = target.resolveSibling(offset + ".tmp");
-                deleteRecursively(temp);
+                FileTrees.deleteRecursively(temp);
                 try (Checkpoint checkpoint = Checkpoint.create(db)) {
                     checkpoint.createCheckpoint(temp.toString());
                 }
                 Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 List<Long> all = snapshotOffsets(bucketDir);
                 for (int i = 0; i < all.size() - SNAPSHOTS_TO_KEEP; i++) {
-                    deleteRecursively(bucketDir.resolve(SNAPSHOTS_DIR).resolve(Long.toString(all.get(i))));
+                    FileTrees.deleteRecursively(bucketDir.resolve(SNAPSHOTS_DIR).resolve(Long.toString(all.get(i))));
                 }
                 return offset;
             }
@@ -399,14 +414,14 @@ public final class KvTablet
      * the log offset the view includes (a scan of the current state, e.g. for a first tiering
      * round: the log from that offset on continues it exactly).
      */
-    public void scan(ScanVisitor visitor)
+    public void scan(TableSchema schema, ScanVisitor visitor)
     {
         Snapshot snapshot = db.getSnapshot();
         try (ReadOptions read = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(read)) {
             byte[] applied = db.get(read, APPLIED_OFFSET_KEY);
             visitor.start(applied == null ? 0 : ByteBuffer.wrap(applied).getLong());
             for (it.seek(new byte[] {KeyEncoder.ROW_KEY_TAG}); it.isValid(); it.next()) {
-                visitor.row(codec.decode(it.value()));
+                visitor.row(codec.decode(it.value(), schema));
             }
         }
         catch (RocksDBException e) {
@@ -414,17 +429,6 @@ public final class KvTablet
         }
         finally {
             db.releaseSnapshot(snapshot);
-        }
-    }
-
-    /** Rows in the store (RocksDB's estimate). */
-    public long estimatedRows()
-    {
-        try {
-            return db.getLongProperty("rocksdb.estimate-num-keys");
-        }
-        catch (RocksDBException e) {
-            return -1;
         }
     }
 
@@ -461,23 +465,8 @@ public final class KvTablet
     public void closeAndDelete()
     {
         close();
-        deleteRecursively(bucketDir.resolve(STORE_DIR));
-        deleteRecursively(bucketDir.resolve(SNAPSHOTS_DIR));
-    }
-
-    private static void deleteRecursively(Path root)
-    {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var files = Files.walk(root)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
+        FileTrees.deleteRecursively(bucketDir.resolve(STORE_DIR));
+        FileTrees.deleteRecursively(bucketDir.resolve(SNAPSHOTS_DIR));
     }
 
     @Override

@@ -10,58 +10,39 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 /**
  * The RocksDB value of a row: {@code schemaId int32 | null bitmap | the non-null values}
- * ({@link ValueCodec}). A row written under an older schema is read into the current one by column
- * id; columns added since are null.
+ * ({@link ValueCodec}). A row is read into whatever schema the reader asks for, by column id:
+ * columns the row's schema lacks are null, columns the reader's schema lacks are left out.
  *
  * <p>Thread-safe.
  */
 public final class RowCodec
 {
     private final IntFunction<TableDescriptor> schemas;
-    private final Map<Integer, int[]> positionsBySchema = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile int schemaId;
-    private volatile TableDescriptor current;
+    // "rowSchema:readerSchema" -> position in the reader's row of each column of the row's schema
+    private final Map<String, int[]> positions = new ConcurrentHashMap<>();
 
-    /**
-     * @param schemaId the schema rows are written with
-     * @param current the table as of that schema
-     * @param schemas every schema of the table by id (to read older rows)
-     */
-    public RowCodec(int schemaId, TableDescriptor current, IntFunction<TableDescriptor> schemas)
+    /** @param schemas every schema of the table by id (to read rows written with another one) */
+    public RowCodec(IntFunction<TableDescriptor> schemas)
     {
-        this.schemaId = schemaId;
-        this.current = current;
         this.schemas = schemas;
     }
 
-    /** Writes rows with a newer schema from now on (a column was added). */
-    public void update(int newSchemaId, TableDescriptor newer)
+    /** Encodes a row given in the order of {@code schema}'s columns. */
+    public byte[] encode(Object[] row, TableSchema schema)
     {
-        if (newSchemaId > schemaId) {
-            current = newer;
-            schemaId = newSchemaId;
-        }
-    }
-
-    public TableDescriptor descriptor()
-    {
-        return current;
-    }
-
-    public byte[] encode(Object[] row)
-    {
-        List<Column> columns = current.columns();
+        List<Column> columns = schema.descriptor().columns();
         // sized for the row, so that it is rarely copied while it grows
         int estimate = 8 + columns.size();
         for (Object value : row) {
             estimate += value instanceof String s ? s.length() + 4 : value instanceof byte[] b ? b.length + 4 : 12;
         }
         ValueCodec.Out out = new ValueCodec.Out(estimate);
-        out.writeInt(schemaId);
+        out.writeInt(schema.schemaId());
         byte[] nulls = new byte[(columns.size() + 7) / 8];
         for (int c = 0; c < columns.size(); c++) {
             if (row[c] == null) {
@@ -77,12 +58,12 @@ public final class RowCodec
         return out.toByteArray();
     }
 
-    /** The row in the current schema's column order. */
-    public Object[] decode(byte[] bytes)
+    /** The row in the order of {@code reader}'s columns. */
+    public Object[] decode(byte[] bytes, TableSchema reader)
     {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         int rowSchema = in.getInt();
-        TableDescriptor written = rowSchema == schemaId ? current : schemas.apply(rowSchema);
+        TableDescriptor written = rowSchema == reader.schemaId() ? reader.descriptor() : schemas.apply(rowSchema);
         List<Column> columns = written.columns();
         byte[] nulls = new byte[(columns.size() + 7) / 8];
         in.get(nulls);
@@ -92,20 +73,20 @@ public final class RowCodec
                 values[c] = ValueCodec.read(in, columns.get(c).type());
             }
         }
-        if (rowSchema == schemaId) {
+        if (rowSchema == reader.schemaId()) {
             return values;
         }
-        int[] positions = positionsBySchema.computeIfAbsent(rowSchema, id -> positions(written, current));
-        Object[] row = new Object[current.columns().size()];
+        int[] to = positions.computeIfAbsent(rowSchema + ":" + reader.schemaId(), k -> positions(written, reader.descriptor()));
+        Object[] row = new Object[reader.columnCount()];
         for (int c = 0; c < values.length; c++) {
-            if (positions[c] >= 0) {
-                row[positions[c]] = values[c];
+            if (to[c] >= 0) {
+                row[to[c]] = values[c];
             }
         }
         return row;
     }
 
-    /** Where each column of {@code from} is in {@code to}, by column id; -1 if dropped. */
+    /** Where each column of {@code from} is in {@code to}, by column id; -1 if {@code to} lacks it. */
     private static int[] positions(TableDescriptor from, TableDescriptor to)
     {
         Map<Integer, Integer> byId = new HashMap<>();

@@ -5,6 +5,7 @@ package dev.inlet.logstore.server;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.logstore.arrow.ArrowIpc;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
@@ -65,7 +66,9 @@ final class AppendHandler
         if (!table.descriptor().hasPrimaryKey() && command.upsert()) {
             throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " is a log table without primary key; it takes appends, not upserts");
         }
-        boolean[] target = command.upsert() ? UpsertBatch.target(table.path(), table.descriptor(), command.targetColumns()) : null;
+        // upserts are read with the table as the stream found it; a column added meanwhile is null in them
+        TableDescriptor upsertTable = table.descriptor();
+        boolean[] target = command.upsert() ? UpsertBatch.target(table.path(), upsertTable, command.targetColumns()) : null;
         BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
         CompletableFuture<Throwable> ackFailure = new CompletableFuture<>();
         Thread ackThread = Thread.ofVirtual().name("inlet-acks-" + table.path()).start(() -> sendAcks(pending, acks, ackFailure));
@@ -79,7 +82,7 @@ final class AppendHandler
                 BatchRoute route = route(table, metadata);
                 long start = System.nanoTime();
                 if (target != null) {
-                    UpsertBatch batch = UpsertBatch.read(table.path(), table.descriptor(), target, root);
+                    UpsertBatch batch = UpsertBatch.read(table.path(), upsertTable, target, root);
                     checkRoutes(table, batch, route);
                     HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
                     // merged on the pool, one batch of a bucket after the other, so that the next

@@ -251,6 +251,6 @@ final class HotBucket
             kv = null;
         }
         close();
-        HotTable.deleteRecursively(log.directory());
+        dev.inlet.logstore.storage.FileTrees.deleteRecursively(log.directory());
     }
 }

@@ -118,7 +118,7 @@ final class HotStore
                 String name = dir.getFileName().toString();
                 if (name.matches("\\d+") && catalog.store().findTable(Long.parseLong(name)).isEmpty()
                         && tables.values().stream().noneMatch(t -> t.info().tableId() == Long.parseLong(name))) {
-                    HotTable.deleteRecursively(dir);
+                    dev.inlet.logstore.storage.FileTrees.deleteRecursively(dir);
                     deleted.add(Long.parseLong(name));
                     LOG.info("Deleted the hot data of dropped table id {} ({})", name, dir);
                 }

@@ -12,6 +12,7 @@ import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.IpcProjection;
 import dev.inlet.logstore.protocol.PartitionNames;
 import dev.inlet.logstore.protocol.RowRouter;
+import dev.inlet.logstore.storage.FileTrees;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.IOException;
@@ -121,6 +122,13 @@ final class HotTable
         return info.descriptor();
     }
 
+    /** The current schema id and definition, read together. */
+    dev.inlet.logstore.kv.TableSchema schema()
+    {
+        TableInfo current = info;
+        return new dev.inlet.logstore.kv.TableSchema(current.schemaId(), current.descriptor());
+    }
+
     RowRouter router()
     {
         return router;
@@ -214,7 +222,7 @@ final class HotTable
             return false;
         }
         partition.closeAndDelete();
-        deleteRecursively(dir.resolve(folder(name)));
+        FileTrees.deleteRecursively(dir.resolve(folder(name)));
         return true;
     }
 
@@ -222,21 +230,6 @@ final class HotTable
     public void close()
     {
         partitions.values().forEach(HotPartition::close);
-    }
-
-    static void deleteRecursively(Path root)
-    {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 
     /** One partition: its buckets. */

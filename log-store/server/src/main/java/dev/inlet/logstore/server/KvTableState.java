@@ -3,6 +3,8 @@
  */
 package dev.inlet.logstore.server;
 
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.logstore.kv.ChangelogBatches;
@@ -10,6 +12,7 @@ import dev.inlet.logstore.kv.KeyEncoder;
 import dev.inlet.logstore.kv.KvTablet;
 import dev.inlet.logstore.kv.RowCodec;
 import dev.inlet.logstore.kv.RowMerger;
+import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.storage.BucketLog;
 import dev.inlet.logstore.storage.LogBatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -37,22 +40,34 @@ final class KvTableState
     private final IntFunction<TableDescriptor> schemas;
     private final AutoIncrementIds ids;
     private final BufferAllocator allocator;
-    private volatile RowMerger merger;
+    private volatile Version version;
+
+    /**
+     * The schema rows are written with and the merge engine over it, replaced as one when a column
+     * is added: a writer takes one version and uses it for the whole batch.
+     */
+    record Version(TableSchema schema, RowMerger merger) {}
 
     KvTableState(TableInfo info, IntFunction<TableDescriptor> schemas, AutoIncrementIds ids, BufferAllocator allocator)
     {
-        this.codec = new RowCodec(info.schemaId(), info.descriptor(), schemas);
+        this.codec = new RowCodec(schemas);
         this.keys = new KeyEncoder(info.descriptor());
         this.schemas = schemas;
         this.ids = ids;
         this.allocator = allocator;
-        this.merger = new RowMerger(info.descriptor());
+        this.version = new Version(new TableSchema(info.schemaId(), info.descriptor()), new RowMerger(info.descriptor()));
     }
 
-    void update(TableInfo newer)
+    synchronized void update(TableInfo newer)
     {
-        codec.update(newer.schemaId(), newer.descriptor());
-        merger = new RowMerger(newer.descriptor());
+        if (newer.schemaId() > version.schema().schemaId()) {
+            version = new Version(new TableSchema(newer.schemaId(), newer.descriptor()), new RowMerger(newer.descriptor()));
+        }
+    }
+
+    Version version()
+    {
+        return version;
     }
 
     RowCodec codec()
@@ -63,11 +78,6 @@ final class KvTableState
     KeyEncoder keys()
     {
         return keys;
-    }
-
-    RowMerger merger()
-    {
-        return merger;
     }
 
     AutoIncrementIds ids()
@@ -82,17 +92,30 @@ final class KvTableState
 
     /**
      * Opens a bucket's key-value state and replays its log from the offset the state holds to the
-     * end. A state ahead of the log (a log that was not fsynced before acks lost its tail) is
-     * emptied and rebuilt from the start of the log.
+     * end. A state ahead of the log (possible only when appends are acknowledged before an fsync
+     * and a machine crash cut the log) is dropped and rebuilt from the newest snapshot not ahead of
+     * the log, or from an empty store. A state the log cannot bring up to date (its log starts
+     * after the state's offset) is refused: rebuilding it would silently lose rows.
+     *
+     * @throws InletException {@code CORRUPT_LOG} naming the bucket and both offsets
      */
     KvTablet openTablet(String name, Path dir, BucketLog log)
     {
         KvTablet tablet = KvTablet.open(name, dir, codec);
         long end = log.endOffset();
-        if (tablet.appliedOffset() > end || tablet.appliedOffset() < log.earliestOffset()) {
-            LOG.warn("Key-value state of {} holds offset {}, outside its log's [{}, {}); rebuilding it from the log", name, tablet.appliedOffset(), log.earliestOffset(), end);
-            tablet.resetTo(log.earliestOffset());
+        if (tablet.appliedOffset() > end) {
+            LOG.warn("Key-value state of {} holds offset {}, ahead of its log's end {}; rebuilding it from a snapshot not ahead of the log", name, tablet.appliedOffset(), end);
+            tablet.close();
+            KvTablet.discardStore(dir, end);
+            tablet = KvTablet.open(name, dir, codec);
         }
+        if (tablet.appliedOffset() < log.earliestOffset()) {
+            long applied = tablet.appliedOffset();
+            tablet.close();
+            throw new InletException(InletErrorCode.CORRUPT_LOG, "The key-value state of " + name + " holds the log up to offset " + applied + ", but the log starts at "
+                    + log.earliestOffset() + ": the changes in between are gone. Restore the bucket's kv-snapshots or its log segments");
+        }
+        TableSchema current = version.schema();
         long from = tablet.appliedOffset();
         long rows = 0;
         try {
@@ -107,8 +130,8 @@ final class KvTableState
                         continue;
                     }
                     TableDescriptor written = schemas.apply(batch.header().schemaId());
-                    var changes = ChangelogBatches.decode(written, codec.descriptor(), batch.readPayload(), allocator);
-                    tablet.replay(changes, keys, batch.header().nextOffset());
+                    var changes = ChangelogBatches.decode(written, current.descriptor(), batch.readPayload(), allocator);
+                    tablet.replay(changes, keys, current, batch.header().nextOffset());
                     rows += changes.size();
                     offset = batch.header().nextOffset();
                 }

@@ -9,11 +9,11 @@ import dev.inlet.logstore.kv.ByteKey;
 import dev.inlet.logstore.kv.ChangelogBatches;
 import dev.inlet.logstore.kv.KvTablet;
 import dev.inlet.logstore.kv.RowMerger;
+import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.protocol.UpsertOp;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,29 +41,34 @@ final class KvWriter
     {
         KvTableState state = table.kv();
         KvTablet tablet = bucket.kv();
-        RowMerger merger = state.merger();
-        int schemaId = table.info().schemaId();
         tablet.writeLock().lock();
         try {
+            // taken under the lock: every row staged before is in this version's schema or an older one
+            KvTableState.Version version = state.version();
+            RowMerger merger = version.merger();
+            TableSchema schema = version.schema();
+            int schemaId = schema.schemaId();
+            UpsertBatch rows = batch.widenedTo(schema.columnCount());
             if (writerId >= 0 && bucket.log().checkDuplicate(writerId, sequence).isPresent()) {
                 // the log answers a retried batch with the original's offsets once it is durable
                 return bucket.append(EMPTY, 0, schemaId, writerId, sequence);
             }
             List<RowMerger.Change> changelog = new ArrayList<>();
-            Map<ByteKey, Object[]> merged = new HashMap<>();
-            Map<ByteKey, byte[]> writes = new LinkedHashMap<>();
-            for (int r = 0; r < batch.rows().size(); r++) {
-                Object[] input = batch.rows().get(r);
+            // each changed key's final row in this batch (null: deleted); encoded once, at the end
+            Map<ByteKey, Object[]> merged = new LinkedHashMap<>();
+            for (int r = 0; r < rows.rows().size(); r++) {
+                Object[] input = rows.rows().get(r);
                 ByteKey key = new ByteKey(state.keys().encode(input));
-                Object[] stored = merged.containsKey(key) ? merged.get(key) : tablet.get(key);
-                Object[] result = batch.ops().get(r) == UpsertOp.DELETE
+                Object[] stored = merged.containsKey(key) ? merged.get(key) : tablet.get(key, schema);
+                Object[] result = rows.ops().get(r) == UpsertOp.DELETE
                         ? merger.delete(stored, changelog)
-                        : merger.upsert(stored, input, batch.target(), state.ids()::next, changelog);
+                        : merger.upsert(stored, input, rows.target(), state.ids()::next, changelog);
                 if (result != stored) {
                     merged.put(key, result);
-                    writes.put(key, result == null ? null : state.codec().encode(result));
                 }
             }
+            Map<ByteKey, byte[]> writes = new LinkedHashMap<>();
+            merged.forEach((key, row) -> writes.put(key, row == null ? null : state.codec().encode(row, schema)));
             ByteBuffer payload = changelog.isEmpty() ? EMPTY : ChangelogBatches.encode(merger.table(), changelog, state.allocator());
             if (payload.remaining() > maxBatchBytes) {
                 throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "The changelog of an upsert batch for " + bucket.describe() + " has " + payload.remaining()

@@ -8,6 +8,7 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.logstore.arrow.ArrowIpc;
+import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.protocol.LookupMessages;
@@ -47,7 +48,7 @@ final class LookupHandler
     private record Located(int keyIndex, Object[] key, HotBucket bucket) {}
 
     /** The rows a lookup found, in answer order, each with the position of the key it answers. */
-    record Answer(List<Object[]> rows, List<Integer> keyIndexes) {}
+    record Answer(TableSchema schema, List<Object[]> rows, List<Integer> keyIndexes) {}
 
     byte[] handle(byte[] body)
     {
@@ -63,8 +64,8 @@ final class LookupHandler
                     + keyColumns.stream().map(Column::name).toList() + ": " + e.getMessage(), e);
         }
         try (root) {
-            Answer answer = lookup(table, root, request.header().prefix(), request.header().insertIfAbsent());
-            return encode(table.descriptor(), answer);
+            Answer answer = lookup(table, table.schema(), root, request.header().prefix(), request.header().insertIfAbsent());
+            return encode(answer);
         }
     }
 
@@ -98,8 +99,8 @@ final class LookupHandler
         return LookupMessages.keyColumns(table.descriptor(), prefix);
     }
 
-    /** Looks up the keys of {@code keyRoot} (the {@link #keyColumns}). */
-    Answer lookup(HotTable table, VectorSchemaRoot keyRoot, boolean prefix, boolean insertIfAbsent)
+    /** Looks up the keys of {@code keyRoot} (the {@link #keyColumns}); rows come in {@code schema}. */
+    Answer lookup(HotTable table, TableSchema schema, VectorSchemaRoot keyRoot, boolean prefix, boolean insertIfAbsent)
     {
         List<Column> keyColumns = keyColumns(table, prefix, insertIfAbsent);
         List<String> names = keyRoot.getSchema().getFields().stream().map(f -> f.getName()).toList();
@@ -117,13 +118,13 @@ final class LookupHandler
                 continue; // its partition does not exist: no rows
             }
             if (prefix) {
-                for (Object[] row : key.bucket().kv().prefixLookup(state.keys().encodeBucketKeyPrefix(key.key()))) {
+                for (Object[] row : key.bucket().kv().prefixLookup(state.keys().encodeBucketKeyPrefix(key.key()), schema)) {
                     rows.add(row);
                     keyIndexes.add(key.keyIndex());
                 }
                 continue;
             }
-            Object[] row = key.bucket().kv().lookup(state.keys().encode(key.key()));
+            Object[] row = key.bucket().kv().lookup(state.keys().encode(key.key()), schema);
             if (row != null) {
                 rows.add(row);
                 keyIndexes.add(key.keyIndex());
@@ -136,12 +137,12 @@ final class LookupHandler
             insert(table, missing);
             for (List<Located> inserted : missing.values()) {
                 for (Located key : inserted) {
-                    rows.add(key.bucket().kv().lookup(state.keys().encode(key.key())));
+                    rows.add(key.bucket().kv().lookup(state.keys().encode(key.key()), schema));
                     keyIndexes.add(key.keyIndex());
                 }
             }
         }
-        return new Answer(rows, keyIndexes);
+        return new Answer(schema, rows, keyIndexes);
     }
 
     private List<Located> readKeys(HotTable table, List<Column> keyColumns, VectorSchemaRoot root, boolean create)
@@ -190,8 +191,9 @@ final class LookupHandler
     }
 
     /** The answer as a new root of {@link LookupMessages#resultSchema}; the caller closes it. */
-    VectorSchemaRoot toRoot(TableDescriptor descriptor, Answer answer)
+    VectorSchemaRoot toRoot(Answer answer)
     {
+        TableDescriptor descriptor = answer.schema().descriptor();
         List<Object[]> rows = answer.rows();
         List<Integer> keyIndexes = answer.keyIndexes();
         VectorSchemaRoot root = ArrowValues.allocate(LookupMessages.resultSchema(descriptor), rows.size(), allocator);
@@ -208,9 +210,9 @@ final class LookupHandler
         return root;
     }
 
-    private byte[] encode(TableDescriptor descriptor, Answer answer)
+    private byte[] encode(Answer answer)
     {
-        try (VectorSchemaRoot root = toRoot(descriptor, answer)) {
+        try (VectorSchemaRoot root = toRoot(answer)) {
             ByteBuffer bytes = ArrowIpc.serialize(root);
             byte[] out = new byte[bytes.remaining()];
             bytes.get(out);

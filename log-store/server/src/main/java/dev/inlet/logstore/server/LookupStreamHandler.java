@@ -5,6 +5,7 @@ package dev.inlet.logstore.server;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.protocol.LookupMessages;
 import dev.inlet.logstore.protocol.MetadataBuffers;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -37,9 +38,10 @@ final class LookupStreamHandler
     void run(LookupMessages.StreamCommand command, FlightStream keys, ServerStreamListener answers)
     {
         HotTable table = lookups.table(command.table(), command.schemaId());
-        int schemaId = table.info().schemaId();
+        TableSchema schema = table.schema();
+        int schemaId = schema.schemaId();
         LookupHandler.keyColumns(table, command.prefix(), false);
-        try (VectorSchemaRoot out = VectorSchemaRoot.create(LookupMessages.resultSchema(table.descriptor()), allocator)) {
+        try (VectorSchemaRoot out = VectorSchemaRoot.create(LookupMessages.resultSchema(schema.descriptor()), allocator)) {
             answers.start(out);
             while (keys.next()) {
                 long start = System.nanoTime();
@@ -51,13 +53,13 @@ final class LookupStreamHandler
                 LookupMessages.StreamResponse response;
                 VectorSchemaRoot answer;
                 try {
-                    LookupHandler.Answer found = lookups.lookup(table, keys.getRoot(), command.prefix(), request.insertIfAbsent());
-                    answer = lookups.toRoot(table.descriptor(), found);
+                    LookupHandler.Answer found = lookups.lookup(table, schema, keys.getRoot(), command.prefix(), request.insertIfAbsent());
+                    answer = lookups.toRoot(found);
                     response = new LookupMessages.StreamResponse(request.id(), null, null);
                 }
                 catch (InletException e) {
                     metrics.errors.labelValues(e.errorCode().name()).inc();
-                    answer = lookups.toRoot(table.descriptor(), new LookupHandler.Answer(java.util.List.of(), java.util.List.of()));
+                    answer = lookups.toRoot(new LookupHandler.Answer(schema, java.util.List.of(), java.util.List.of()));
                     response = new LookupMessages.StreamResponse(request.id(), e.errorCode().name(), e.getMessage());
                 }
                 VectorSchemaRoot reply = answer;

@@ -10,6 +10,7 @@ import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.kv.KvTablet;
+import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.protocol.BatchMetadata;
 import dev.inlet.logstore.protocol.StateScanTicket;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -42,7 +43,8 @@ final class StateScanHandler
     void stream(StateScanTicket ticket, ServerStreamListener listener)
     {
         HotTable table = store.table(ticket.table());
-        TableDescriptor descriptor = table.descriptor();
+        TableSchema schema = table.schema();
+        TableDescriptor descriptor = schema.descriptor();
         if (!descriptor.hasPrimaryKey()) {
             throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Table " + table.path() + " is a log table; it has no key-value state to scan (read its log)");
         }
@@ -63,7 +65,7 @@ final class StateScanHandler
             long[] offset = {0};
             int[] rows = {0};
             boolean[] sent = {false};
-            tablet.scan(new KvTablet.ScanVisitor()
+            tablet.scan(schema, new KvTablet.ScanVisitor()
             {
                 @Override
                 public void start(long viewOffset)

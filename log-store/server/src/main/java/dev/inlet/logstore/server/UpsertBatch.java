@@ -163,6 +163,22 @@ record UpsertBatch(boolean[] target, List<UpsertOp> ops, List<Object[]> rows)
         return new UpsertBatch(target, ops, rows);
     }
 
+    /**
+     * The batch widened to a table that has gained columns since it was read (columns are only
+     * ever added at the end): the new columns are not targeted and null.
+     */
+    UpsertBatch widenedTo(int columns)
+    {
+        if (columns == target.length) {
+            return this;
+        }
+        if (columns < target.length) {
+            throw new IllegalStateException("batch read with " + target.length + " columns is newer than the table's " + columns);
+        }
+        List<Object[]> wide = rows.stream().map(row -> java.util.Arrays.copyOf(row, columns)).toList();
+        return new UpsertBatch(java.util.Arrays.copyOf(target, columns), ops, wide);
+    }
+
     /** The row's key as {@code [name=value, ...]}, for messages. */
     static String key(TableDescriptor table, Object[] row)
     {

@@ -238,7 +238,7 @@ class TestPrimaryKeyTables
             List<Path> targets = files.filter(p -> p.getFileName().toString().equals(folder)).toList();
             assertThat(targets).isNotEmpty();
             for (Path target : targets) {
-                HotTable.deleteRecursively(target);
+                dev.inlet.logstore.storage.FileTrees.deleteRecursively(target);
             }
         }
     }
@@ -579,6 +579,28 @@ class TestPrimaryKeyTables
         org.apache.arrow.vector.ipc.message.MessageSerializer.serialize(new org.apache.arrow.vector.ipc.WriteChannel(java.nio.channels.Channels.newChannel(out)), schema);
         out.write(recordBatchMessage);
         return out.toByteArray();
+    }
+
+    @Test
+    void aWriterOpenedBeforeAColumnWasAddedKeepsWritingAfterIt()
+    {
+        hot.createTable("kv.altered", wide().bucketCount(2).build());
+        try (InletClient client = hot.client(); UpsertWriter writer = client.newUpsertWriter("kv.altered", null, WriterOptions.defaults())) {
+            writer.upsert(new Object[] {1, "before", 1L, null, null, null});
+            writer.flush();
+            hot.catalog().addColumn(dev.inlet.catalog.model.TablePath.parse("kv.altered"), "note", DataType.string(), true, java.util.Optional.empty());
+            // a newer writer fills the new column; the old one, still on six columns, keeps upserting
+            try (UpsertWriter newer = client.newUpsertWriter("kv.altered", null, WriterOptions.defaults())) {
+                newer.upsert(new Object[] {1, "newer", 2L, null, null, null, "a note"});
+            }
+            writer.upsert(new Object[] {2, "old writer", 3L, null, null, null});
+            writer.upsert(new Object[] {1, "old writer again", 4L, null, null, null});
+            writer.flush();
+            List<Object[]> rows = client.lookup("kv.altered", List.<Object[]>of(new Object[] {1}, new Object[] {2}));
+            // last_row with the old writer's six target columns: the note it does not target stays
+            assertThat(rows.get(0)).containsExactly(1, "old writer again", 4L, null, null, null, "a note");
+            assertThat(rows.get(1)).containsExactly(2, "old writer", 3L, null, null, null, null);
+        }
     }
 
     @Test
