@@ -303,16 +303,27 @@ public final class AppendWriter
     /** Sends every buffered row and waits until all sent rows are durable (or failed). */
     public void flush()
     {
+        sealAll(false);
+        sender.awaitAllAcknowledged();
+    }
+
+    /** Seals every open batch; with {@code close}, in the same step marks the writer closed, so no append slips in after. */
+    private boolean sealAll(boolean close)
+    {
         synchronized (sealLock) {
             List<Accumulator> toSeal;
             synchronized (this) {
+                if (close && closed) {
+                    return false;
+                }
                 checkOpen();
+                closed = close;
                 toSeal = new ArrayList<>(open.values());
                 open.clear();
             }
             toSeal.forEach(this::seal);
+            return true;
         }
-        sender.awaitAllAcknowledged();
     }
 
     private void checkOpen()
@@ -326,13 +337,13 @@ public final class AppendWriter
     @Override
     public void close()
     {
+        if (!sealAll(true)) {
+            return; // closed before
+        }
         try {
-            flush();
+            sender.awaitAllAcknowledged();
         }
         finally {
-            synchronized (this) {
-                closed = true;
-            }
             timer.shutdownNow();
             sender.close();
         }

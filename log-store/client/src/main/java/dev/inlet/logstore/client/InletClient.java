@@ -211,6 +211,9 @@ public final class InletClient
         long offset = -1;
         try (FlightStream stream = flight.getStream(new Ticket(ticket.toBytes()), streamCallOptions())) {
             while (stream.next()) {
+                if (stream.getLatestMetadata() == null) {
+                    throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The hot store sent a state-scan batch of " + table + " without its metadata");
+                }
                 BatchMetadata metadata = BatchMetadata.fromBytes(dev.inlet.logstore.protocol.MetadataBuffers.bytes(stream.getLatestMetadata()));
                 offset = metadata.baseOffset();
                 VectorSchemaRoot root = stream.getRoot();
@@ -227,6 +230,9 @@ public final class InletClient
         }
         catch (FlightRuntimeException e) {
             throw FlightErrors.fromFlight(e);
+        }
+        catch (InletException e) {
+            throw e; // a malformed answer, or the caller's own error: not a reason to retry
         }
         catch (Exception e) {
             throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "State scan of " + table + " bucket " + bucket + " failed: " + e, e);

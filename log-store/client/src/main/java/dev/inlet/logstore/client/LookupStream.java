@@ -113,12 +113,15 @@ final class LookupStream
                 }
                 exchange.getWriter().putNext(MetadataBuffers.of(client.allocator(), new LookupMessages.StreamRequest(id, insertIfAbsent).toBytes()));
             }
-            catch (RuntimeException e) {
+            catch (FlightRuntimeException e) {
+                // the stream broke: this request fails like the others waiting (and is retried on a new stream)
                 pending.remove(id);
-                if (e instanceof FlightRuntimeException f) {
-                    fail(FlightErrors.fromFlight(f));
-                }
-                throw e;
+                fail(FlightErrors.fromFlight(e));
+                future.completeExceptionally(failure);
+            }
+            catch (IllegalArgumentException e) {
+                pending.remove(id);
+                future.completeExceptionally(new InletException(InletErrorCode.INVALID_ROW, "Lookup in " + table.path() + ": " + e.getMessage(), e));
             }
         }
         return future;
@@ -135,7 +138,7 @@ final class LookupStream
                     continue;
                 }
                 if (response.errorCode() != null) {
-                    future.completeExceptionally(new InletException(InletErrorCode.valueOf(response.errorCode()), response.message()));
+                    future.completeExceptionally(new InletException(errorCode(response.errorCode()), response.message()));
                     continue;
                 }
                 VectorSchemaRoot root = answers.getRoot();
@@ -161,17 +164,30 @@ final class LookupStream
         }
     }
 
+    /** A code this client may not know (a newer server) is reported as a malformed request, not a dead stream. */
+    private static InletErrorCode errorCode(String name)
+    {
+        try {
+            return InletErrorCode.valueOf(name);
+        }
+        catch (IllegalArgumentException e) {
+            return InletErrorCode.MALFORMED_REQUEST;
+        }
+    }
+
     private void fail(InletException cause)
     {
         boolean first = failure == null;
         if (first) {
+            // set before taking the lock: a sender waiting for the call to become ready sees it and lets go
             failure = cause;
         }
-        pending.values().forEach(f -> f.completeExceptionally(cause));
-        pending.clear();
-        if (first) {
-            // half-close our side too, so that the server's handler sees the end and lets go
-            synchronized (this) {
+        synchronized (this) {
+            // under the lock: a request is either in `pending` now, or its sender sees `failure` first
+            pending.values().forEach(f -> f.completeExceptionally(failure));
+            pending.clear();
+            if (first) {
+                // half-close our side too, so that the server's handler sees the end and lets go
                 try {
                     exchange.getWriter().completed();
                 }

@@ -72,11 +72,13 @@ final class AppendHandler
         BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
         CompletableFuture<Throwable> ackFailure = new CompletableFuture<>();
         Thread ackThread = Thread.ofVirtual().name("inlet-acks-" + table.path()).start(() -> sendAcks(pending, acks, ackFailure));
-        InletException refused = null;
+        RuntimeException refused = null;
         // upserts: per bucket, the merge of the batch before (not its fsync) that the next waits for
         java.util.Map<HotBucket, CompletableFuture<?>> merged = new java.util.HashMap<>();
         try {
-            while (stream.next()) {
+            // once an earlier batch failed (e.g. its fsync), the stream ends: later batches are not
+            // written, since they would never be acknowledged
+            while (!ackFailure.isDone() && stream.next()) {
                 VectorSchemaRoot root = stream.getRoot();
                 ArrowBuf metadata = stream.getLatestMetadata();
                 BatchRoute route = route(table, metadata);
@@ -117,7 +119,9 @@ final class AppendHandler
                 pending.add(new Pending(route, start, outcome));
             }
         }
-        catch (InletException e) {
+        catch (RuntimeException e) {
+            // any failure, not only a refusal: the ack thread must be joined before the stream is
+            // ended, since the listener is not thread-safe
             refused = e;
         }
         finally {
@@ -133,9 +137,12 @@ final class AppendHandler
         if (failure != null) {
             acks.onError(failure instanceof InletException i ? FlightErrors.toFlight(i) : failure);
         }
+        else if (refused instanceof InletException inlet) {
+            metrics.errors.labelValues(inlet.errorCode().name()).inc();
+            acks.onError(FlightErrors.toFlight(inlet));
+        }
         else if (refused != null) {
-            metrics.errors.labelValues(refused.errorCode().name()).inc();
-            acks.onError(FlightErrors.toFlight(refused));
+            throw refused; // InletFlightProducer reports it as an internal error, after the acks
         }
         else {
             acks.onCompleted();

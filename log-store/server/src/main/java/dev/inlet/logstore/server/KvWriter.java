@@ -79,7 +79,8 @@ final class KvWriter
                 return appended; // refused before anything was written: nothing to stage
             }
             long token = tablet.stage(writes);
-            return appended.handle((outcome, error) -> {
+            // off the group-commit thread: a RocksDB write must not delay every bucket's next fsync
+            return appended.handleAsync((outcome, error) -> {
                 if (error != null) {
                     Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
                     tablet.abort(token, cause);
@@ -87,7 +88,7 @@ final class KvWriter
                 }
                 tablet.commit(token, outcome.lastOffset() + 1);
                 return outcome;
-            });
+            }, POOL);
         }
         finally {
             tablet.writeLock().unlock();

@@ -282,7 +282,9 @@ final class LogSegment
     /** Whether the next batch should go to a new segment instead of this one. */
     boolean shouldRoll(int batchSize, long commitTimestamp, long lastOffset)
     {
-        if (size == 0) {
+        // a segment without records (only zero-record batches) is never rolled: the next segment
+        // would start at the same offset, and segments are named by their base offset
+        if (size == 0 || nextOffset == baseOffset) {
             return false;
         }
         return (long) size + batchSize > config.segmentBytes()

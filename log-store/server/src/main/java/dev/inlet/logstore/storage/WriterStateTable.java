@@ -84,8 +84,11 @@ public final class WriterStateTable
     {
         checkWriter(writerId, sequence);
         Deque<WriterBatch> batches = writers.computeIfAbsent(writerId, _ -> new ArrayDeque<>(BATCHES_PER_WRITER));
-        if (!batches.isEmpty() && batches.getLast().sequence() == sequence && batches.getLast().baseOffset() == baseOffset) {
-            return; // replayed again: a writer snapshot taken at a zero-record batch's offset already holds it
+        for (WriterBatch known : batches) {
+            if (known.sequence() == sequence && known.baseOffset() == baseOffset) {
+                // replayed again: a writer snapshot taken at the offset of zero-record batches already holds them
+                return;
+            }
         }
         if (!batches.isEmpty() && baseOffset <= batches.getLast().lastOffset()) {
             throw new IllegalArgumentException("batch at offset %d of writer %d in bucket %s is not after its previous batch ending at offset %d".formatted(

@@ -631,6 +631,15 @@ class TestPrimaryKeyTables
                         .hasMessage("Invalid row for table kv.first: column 'amount' of type BIGINT takes Long values, got String 'not a number'");
             }
             assertThat(client.lookup("kv.first", List.<Object[]>of(new Object[] {1}, new Object[] {5})).get(0)).isNull();
+            // a badly typed key fails that lookup with the table named, and the stream serves the next one
+            assertThatThrownBy(() -> client.lookup("kv.first", List.<Object[]>of(new Object[] {"one"})))
+                    .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
+                    .hasMessageStartingWith("Lookup in kv.first: column 'id' cannot hold String value 'one'");
+            assertThat(client.lookup("kv.first", List.<Object[]>of(new Object[] {5})).get(0)).isNull();
+            // closing a writer twice is harmless
+            UpsertWriter closed = client.newUpsertWriter("kv.first", null, WriterOptions.defaults());
+            closed.close();
+            closed.close();
             assertThat(client.offsets("kv.first", "", Actions.OffsetSpec.LATEST, 0)).extracting(Actions.BucketOffset::offset).containsOnly(0L);
         }
     }

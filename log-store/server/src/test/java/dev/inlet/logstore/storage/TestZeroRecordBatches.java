@@ -86,6 +86,45 @@ class TestZeroRecordBatches
     }
 
     @Test
+    void aSegmentOfOnlyZeroRecordBatchesIsNotRolledAndTheLogStaysWritable()
+            throws IOException
+    {
+        // a segment older than segmentMs would roll; one with no records must not (the new one
+        // would have the same base offset)
+        LogConfig config = CONFIG.withSegmentMs(10);
+        try (BucketLog log = BucketLog.open(dir, config)) {
+            log.append(payload(40, 1), 1, 1, WRITER, 0, T0);
+            log.append(ByteBuffer.allocate(0), 0, 1, WRITER, 1, T0 + 100); // rolls: a new segment at offset 1
+            log.append(ByteBuffer.allocate(0), 0, 1, WRITER, 2, T0 + 200); // the new segment has no records
+            AppendResult real = log.append(payload(40, 2), 2, 1, WRITER, 3, T0 + 300);
+            assertThat(real.baseOffset()).isEqualTo(1);
+            log.flush();
+        }
+        try (BucketLog log = BucketLog.open(dir, config)) {
+            assertThat(log.endOffset()).isEqualTo(3);
+            assertThat(log.append(payload(40, 3), 1, 1, WRITER, 4, T0 + 400).baseOffset()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void consecutiveZeroRecordBatchesAreRememberedOnceAfterACleanRestart()
+            throws IOException
+    {
+        try (BucketLog log = BucketLog.open(dir, CONFIG)) {
+            log.append(payload(40, 1), 1, 1, WRITER, 0, T0);
+            log.append(payload(40, 2), 1, 1, WRITER, 1, T0 + 1);
+            log.append(ByteBuffer.allocate(0), 0, 1, WRITER, 2, T0 + 2);
+            log.append(ByteBuffer.allocate(0), 0, 1, WRITER, 3, T0 + 3);
+        }
+        try (BucketLog log = BucketLog.open(dir, CONFIG)) {
+            // the writer's five remembered batches are 0..3, once each: a retry of the first is still a duplicate
+            AppendResult retried = log.append(payload(40, 1), 1, 1, WRITER, 0, T0 + 4);
+            assertThat(retried.duplicate()).isTrue();
+            assertThat(retried.baseOffset()).isZero();
+        }
+    }
+
+    @Test
     void isAcknowledgedOnlyAfterAnFsync()
             throws Exception
     {
