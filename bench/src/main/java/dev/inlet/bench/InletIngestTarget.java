@@ -3,16 +3,12 @@
  */
 package dev.inlet.bench;
 
-import dev.inlet.catalog.CatalogSettings;
-import dev.inlet.catalog.InletCatalog;
-import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.logstore.client.AppendResult;
 import dev.inlet.logstore.client.AppendWriter;
-import dev.inlet.logstore.client.ClientConfig;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.client.LogScanner;
 import dev.inlet.logstore.client.ScanBatch;
@@ -30,11 +26,6 @@ import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +33,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 /**
  * Inlet's side of the hot-store benchmark: a hot-store server in its own JVM (same heap and the
@@ -58,10 +46,9 @@ public final class InletIngestTarget
         implements IngestTarget, FetchTarget
 {
     private static final String TABLE = "bench.events";
-    private static final String HEAP = "1g";
     static final int COLUMNAR_CHUNK_ROWS = 10_000;
 
-    private Process server;
+    private InletServer server;
     private InletClient client;
     private TargetConfig config;
     private long lastAcknowledgedRows;
@@ -94,15 +81,8 @@ public final class InletIngestTarget
         this.config = config;
         Path dir = config.directory();
         Files.createDirectories(dir);
-        int port = freePort();
-        Path conf = dir.resolve("inlet.properties");
-        Files.writeString(conf, String.join("\n",
-                "data-dir=" + dir.resolve("data"),
-                "server.port=" + port,
-                "server.metrics.port=0",
-                "log.flush.policy=" + (config.durability() == Durability.FSYNC ? "fsync" : "none"),
-                ""));
-        try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
+        // the same child JVM the key-value benchmark starts: InletServer owns how
+        server = InletServer.start(dir, java.util.Map.of("log.flush.policy", config.durability() == Durability.FSYNC ? "fsync" : "none"), catalog -> {
             catalog.createDatabase("bench", true);
             TableDescriptor.Builder table = TableDescriptor.builder().bucketCount(config.buckets()).bucketKey(BenchSchema.BUCKET_KEY);
             int id = 1;
@@ -110,31 +90,8 @@ public final class InletIngestTarget
                 table.column(new Column(id++, c.name(), DataType.parse(c.type().sqlType()), !c.name().equals(BenchSchema.BUCKET_KEY)));
             }
             catalog.createTable(TablePath.parse(TABLE), table.build(), true);
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP,
-                "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
-        // e.g. -XX:StartFlightRecording=filename=server.jfr to profile the server
-        String extra = System.getenv("INLET_BENCH_SERVER_JVM_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.strip().split("\\s+")));
-        }
-        command.addAll(List.of("-cp", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(p -> Path.of(p).toAbsolutePath().toString())
-                        .collect(Collectors.joining(File.pathSeparator)),
-                InletServerMain.class.getName(), conf.toString()));
-        server = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.startsWith("READY ")) {
-                break;
-            }
-            seen.append(line).append('\n');
-        }
-        if (!server.isAlive()) {
-            throw new IOException("Inlet server did not start:\n" + seen);
-        }
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
-        client = InletClient.connect(new ClientConfig(URI.create("grpc://127.0.0.1:" + port), Optional.empty(), Duration.ofMinutes(5)));
+        });
+        client = server.connect();
     }
 
     @Override
@@ -253,18 +210,7 @@ public final class InletIngestTarget
             client.close();
         }
         if (server != null) {
-            server.getOutputStream().close();
-            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
-    }
-
-    private static int freePort()
-            throws IOException
-    {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+            server.close();
         }
     }
 }
