@@ -141,8 +141,9 @@ class TestGroupCommit
             assertThat(results).hasSize(320);
             assertThat(results).extracting(AppendResult::baseOffset).doesNotHaveDuplicates().allMatch(offset -> offset >= 0 && offset < 320);
             assertThat(log.flushedOffset()).isEqualTo(320);
-            // one fsync per round at most (a round may find its appends already flushed)
-            assertThat(groupCommit.fsyncCount()).isBetween(1L, 320L).isLessThanOrEqualTo(groupCommit.roundCount());
+            // one fsync per round at most (a round may find its appends already flushed), and eight
+            // appenders waiting at once share fsyncs: fewer fsyncs than appends
+            assertThat(groupCommit.fsyncCount()).isLessThanOrEqualTo(groupCommit.roundCount()).isBetween(1L, 319L);
         }
     }
 
