@@ -11,6 +11,15 @@ import dev.inlet.logstore.client.AppendResult;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.client.UpsertWriter;
 import dev.inlet.logstore.client.WriterOptions;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.rocksdb.RocksDB;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,10 +28,13 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -99,6 +111,10 @@ public final class KvBenchmark
     @Option(names = "--skip-lookups", description = "Measure upserts only.")
     boolean skipLookups;
 
+    @Option(names = "--inlet-write", description = "How the harness hands rows to Inlet: columnar (fills Arrow vectors of " + COLUMNAR_CHUNK_ROWS
+            + " rows inside the timed pass, UpsertWriter.upsertBatch) or row (UpsertWriter.upsert(Object[]) per row) (default: ${DEFAULT-VALUE}).")
+    String inletWrite = "columnar";
+
     @Option(names = "--seed", description = "Seed of the rows and the lookup keys (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -107,6 +123,8 @@ public final class KvBenchmark
 
     @Option(names = "--keep-data", description = "Keep the data and the server logs after the run.")
     boolean keepData;
+
+    private static final int COLUMNAR_CHUNK_ROWS = 10_000;
 
     private final PrintStream out;
     private final List<String> serverJvmOptions;
@@ -192,7 +210,8 @@ public final class KvBenchmark
         out.println("  (MB = 10^6 bytes of values: 8 per BIGINT/DOUBLE/TIMESTAMP, 4 per INT, UTF-8 length per STRING)");
         out.printf(Locale.ROOT, "  writer batching per bucket: %,d rows or %,d bytes, linger %d ms, %,d bytes in flight; %d buckets; one writer thread per store%n",
                 batchRows, batchBytes, lingerMillis, maxInFlightBytes, buckets);
-        out.println("  Inlet: UpsertWriter.upsert(Object[]) per row against the server in a child JVM (heap " + InletServer.HEAP
+        out.println("  Inlet: " + (columnar() ? "UpsertWriter.upsertBatch of Arrow vectors the harness fills from its rows, " + COLUMNAR_CHUNK_ROWS + " at a time, inside the timed pass,"
+                : "UpsertWriter.upsert(Object[]) per row") + " against the server in a child JVM (heap " + InletServer.HEAP
                 + ", G1), default merge engine last_row, full changelog (-U/+U per update); a pass ends when every upsert's future completed");
         out.println("  RocksDB: the same rows written from this JVM, one RocksDB " + RocksDB.rocksdbVersion() + " per bucket with Inlet KvTablet's options (16 MiB write buffer, 2 background jobs);");
         out.println("           key = 0x01 + 8-byte big-endian id (9 B), value = 4-byte schema id, 2-byte null bitmap, fixed-width big-endian numbers,");
@@ -211,7 +230,7 @@ public final class KvBenchmark
                 String store = "rocksdb " + operation.label();
                 Path dir = root.resolve("rocksdb-" + baseline + "-" + sync.label());
                 try (RocksDbBaseline db = new RocksDbBaseline(dir, buckets, sync, operation, batchRows, batchBytes)) {
-                    timed(store, sync.label(), rows, insertPayload, updatePayload, passes, db::write, KvBenchmark::harnessCpu);
+                    timed(store, sync.label(), rows, insertPayload, updatePayload, passes, db::write, KvBenchmark::harnessCpu, null);
                     if (db.get(0) == null) {
                         throw new IllegalStateException("the baseline lost key 0");
                     }
@@ -235,7 +254,7 @@ public final class KvBenchmark
             }, serverJvmOptions);
                     InletClient client = server.connect()) {
                 WriterOptions options = new WriterOptions(batchRows, batchBytes, Duration.ofMillis(lingerMillis), maxInFlightBytes, true, 5, Duration.ofMinutes(2));
-                timed("inlet", durability.label(), rows, insertPayload, updatePayload, passes, batch -> upsert(client, options, batch), () -> harnessCpu() + server.cpuNanos());
+                timed("inlet", durability.label(), rows, insertPayload, updatePayload, passes, batch -> upsert(client, options, batch), () -> harnessCpu() + server.cpuNanos(), server::cpuNanos);
                 Object[] stored = client.lookup(KvRows.TABLE, List.<Object[]>of(new Object[] {0L})).getFirst();
                 if (stored == null) {
                     throw new IllegalStateException("key 0 has no row after the upserts");
@@ -300,7 +319,7 @@ public final class KvBenchmark
     }
 
     /** Warm-up, then the timed insert and update passes. */
-    private void timed(String store, String durability, KvRows.Workload rows, long insertPayload, long updatePayload, List<Pass> passes, Writer writer, LongSupplier cpu)
+    private void timed(String store, String durability, KvRows.Workload rows, long insertPayload, long updatePayload, List<Pass> passes, Writer writer, LongSupplier cpu, LongSupplier serverCpu)
             throws Exception
     {
         String label = store + "/" + durability;
@@ -309,6 +328,7 @@ public final class KvBenchmark
             writer.write(rows.warmup());
             out.printf(Locale.ROOT, "  [%s] warm-up of %,d rows in %.2f s%n", label, rows.warmup().size(), (System.nanoTime() - started) / 1e9);
         }
+        long serverStarted = serverCpu == null ? 0 : serverCpu.getAsLong();
         long cpuStarted = cpu.getAsLong();
         long started = System.nanoTime();
         writer.write(rows.inserts());
@@ -326,11 +346,26 @@ public final class KvBenchmark
             passes.add(new Pass(store, durability, "update", rows.updates().size(), updatePayload, update, updateCpu));
         }
         passes.add(new Pass(store, durability, "both", rows.inserts().size() + (long) rows.updates().size(), insertPayload + updatePayload, insert + update, insertCpu + updateCpu));
-        out.printf(Locale.ROOT, "  [%s] insert pass %.2f s, update pass %.2f s; load average %s%n", label, insert / 1e9, update / 1e9, loadAverage());
+        String server = serverCpu == null ? "" : String.format(Locale.ROOT, " (of their CPU %.2f s, the server's %.2f s)", (insertCpu + updateCpu) / 1e9,
+                (serverCpu.getAsLong() - serverStarted) / 1e9);
+        out.printf(Locale.ROOT, "  [%s] insert pass %.2f s, update pass %.2f s%s; load average %s%n", label, insert / 1e9, update / 1e9, server, loadAverage());
+    }
+
+    private boolean columnar()
+    {
+        return switch (inletWrite) {
+            case "columnar" -> true;
+            case "row" -> false;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--inlet-write must be columnar or row, not " + inletWrite);
+        };
     }
 
     private void upsert(InletClient client, WriterOptions options, List<Object[]> rows)
     {
+        if (columnar()) {
+            upsertColumnar(client, options, rows);
+            return;
+        }
         List<CompletableFuture<AppendResult>> results = new ArrayList<>(rows.size());
         try (UpsertWriter writer = client.newUpsertWriter(KvRows.TABLE, null, options)) {
             for (Object[] row : rows) {
@@ -340,6 +375,51 @@ public final class KvBenchmark
         }
         for (CompletableFuture<AppendResult> result : results) {
             result.join();
+        }
+    }
+
+    /**
+     * What an application holding its data in columns does: fills Arrow vectors of the table,
+     * {@value #COLUMNAR_CHUNK_ROWS} rows at a time, with each column's typed setter, and hands each
+     * chunk to the writer; the conversion from the harness's {@code Object[]} rows (unboxing, UTF-8
+     * encoding) is inside the timed pass, as the RocksDB baseline's value encoding is.
+     */
+    private void upsertColumnar(InletClient client, WriterOptions options, List<Object[]> rows)
+    {
+        List<CompletableFuture<Void>> results = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator();
+                UpsertWriter writer = client.newUpsertWriter(KvRows.TABLE, null, options);
+                VectorSchemaRoot chunk = VectorSchemaRoot.create(writer.table().arrowSchema(), allocator)) {
+            List<FieldVector> vectors = chunk.getFieldVectors();
+            for (int start = 0; start < rows.size(); start += COLUMNAR_CHUNK_ROWS) {
+                int count = Math.min(COLUMNAR_CHUNK_ROWS, rows.size() - start);
+                for (FieldVector vector : vectors) {
+                    vector.reset();
+                }
+                for (int r = 0; r < count; r++) {
+                    Object[] row = rows.get(start + r);
+                    for (int c = 0; c < row.length; c++) {
+                        Object value = row[c];
+                        if (value == null) {
+                            vectors.get(c).setNull(r);
+                            continue;
+                        }
+                        switch (vectors.get(c)) {
+                            case BigIntVector v -> v.setSafe(r, (Long) value);
+                            case IntVector v -> v.setSafe(r, (Integer) value);
+                            case Float8Vector v -> v.setSafe(r, (Double) value);
+                            case TimeStampMilliVector v -> v.setSafe(r, ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toEpochMilli());
+                            case VarCharVector v -> v.setSafe(r, ((String) value).getBytes(StandardCharsets.UTF_8));
+                            default -> throw new IllegalStateException("no setter for " + vectors.get(c));
+                        }
+                    }
+                }
+                chunk.setRowCount(count);
+                results.add(writer.upsertBatch(chunk));
+            }
+        }
+        for (CompletableFuture<Void> r : results) {
+            r.join();
         }
     }
 

@@ -5,6 +5,7 @@ package dev.inlet.logstore.client;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.Column;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.protocol.AppendCommand;
@@ -210,12 +211,52 @@ public final class AppendWriter
             throw new InletException(InletErrorCode.INVALID_WRITE, "Table " + table.path() + " has a primary key; use an upsert writer");
         }
         ArrowSchemas.checkCompatible(table.path(), table.descriptor(), rows.getSchema());
+        return writeBatch(rows, java.util.stream.IntStream.range(0, rows.getFieldVectors().size()).toArray(), null);
+    }
+
+    /**
+     * Buffers upserts given as Arrow vectors: the columnar counterpart of {@link #write} for an
+     * upsert writer. The root carries the writer's target columns, in table order, with the
+     * table's Arrow types ({@link ArrowSchemas#toUpsertSchema} without its {@code _op} column).
+     *
+     * @throws InletException {@code BATCH_SCHEMA_MISMATCH} for other columns, {@code INVALID_ROW}
+     *     for a null key or a null in a NOT NULL column; nothing is buffered then
+     */
+    CompletableFuture<Void> upsertBatch(VectorSchemaRoot rows)
+    {
+        requireNonNull(rows, "rows is null");
+        List<org.apache.arrow.vector.types.pojo.Field> expected = batchSchema.getFields().subList(0, targetIndexes.length);
+        if (!rows.getSchema().getFields().equals(expected)) {
+            throw new InletException(InletErrorCode.BATCH_SCHEMA_MISMATCH, "Upsert batch for " + table.path() + " has columns " + rows.getSchema().getFields()
+                    + "; the writer's target columns are " + expected);
+        }
+        var columns = table.descriptor().columns();
+        for (int i = 0; i < targetIndexes.length; i++) {
+            String name = columns.get(targetIndexes[i]).name();
+            if (rows.getVector(i).getNullCount() > 0 && table.descriptor().primaryKey().contains(name)) {
+                throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + table.path() + " has " + rows.getVector(i).getNullCount()
+                        + " nulls in primary-key column '" + name + "'");
+            }
+        }
+        return writeBatch(rows, targetIndexes, UpsertOp.UPSERT);
+    }
+
+    /**
+     * Routes and buffers the rows of {@code rows}, whose vector {@code i} holds table column
+     * {@code tableColumns[i]}; {@code op} is null for appends.
+     */
+    private CompletableFuture<Void> writeBatch(VectorSchemaRoot rows, int[] tableColumns, UpsertOp op)
+    {
         List<FieldVector> source = rows.getFieldVectors();
         var columns = table.descriptor().columns();
-        for (int c = 0; c < columns.size(); c++) {
-            if (!columns.get(c).nullable() && source.get(c).getNullCount() > 0) {
-                throw new InletException(InletErrorCode.INVALID_ROW, "Batch for " + table.path() + " has " + source.get(c).getNullCount()
-                        + " nulls in column '" + columns.get(c).name() + "', which is NOT NULL");
+        int[] vectorOf = new int[columns.size()];
+        java.util.Arrays.fill(vectorOf, -1);
+        for (int i = 0; i < tableColumns.length; i++) {
+            Column column = columns.get(tableColumns[i]);
+            vectorOf[tableColumns[i]] = i;
+            if (!column.nullable() && source.get(i).getNullCount() > 0) {
+                throw new InletException(InletErrorCode.INVALID_ROW, "Batch for " + table.path() + " has " + source.get(i).getNullCount()
+                        + " nulls in column '" + column.name() + "', which is NOT NULL");
             }
         }
         RowWaiter.ColumnarAppend waiter = new RowWaiter.ColumnarAppend();
@@ -228,15 +269,15 @@ public final class AppendWriter
                 checkOpen();
                 for (int r = 0; r < rows.getRowCount(); r++) {
                     for (int c : partitionColumns) {
-                        key[c] = ArrowValues.get(source.get(c), r);
+                        key[c] = ArrowValues.get(source.get(vectorOf[c]), r);
                     }
                     for (int c : bucketColumns) {
-                        key[c] = ArrowValues.get(source.get(c), r);
+                        key[c] = ArrowValues.get(source.get(vectorOf[c]), r);
                     }
                     String partition = partitionColumns.length == 0 ? "" : router.partition(key);
                     BucketKey bucketKey = new BucketKey(partition, router.hasBucketKey() ? router.bucket(key) : stickyBucket(partition));
                     Accumulator acc = open.computeIfAbsent(bucketKey, this::newAccumulator);
-                    acc.addFrom(source, r, waiter);
+                    acc.addFrom(source, r, op, waiter);
                     if (acc.rows() >= options.batchRows() || acc.bytes() >= options.batchBytes()) {
                         open.remove(bucketKey);
                         full.add(acc);
@@ -401,14 +442,20 @@ public final class AppendWriter
             return future;
         }
 
-        /** Copies row {@code row} of {@code source} (the table's columns) in, value by value, unboxed. */
-        void addFrom(List<FieldVector> source, int row, RowWaiter.ColumnarAppend owner)
+        /**
+         * Copies row {@code row} of {@code source} (the batch's columns) in, value by value,
+         * unboxed; an upsert's {@code op} goes into the {@code _op} column after them.
+         */
+        void addFrom(List<FieldVector> source, int row, UpsertOp op, RowWaiter.ColumnarAppend owner)
         {
             int index = rows;
             for (int i = 0; i < source.size(); i++) {
                 FieldVector from = source.get(i);
                 vectors.get(i).copyFromSafe(row, index, from);
                 bytes += from.isNull(row) ? 1 : from instanceof BaseVariableWidthVector variable ? variable.getValueLength(row) + 4 : 8;
+            }
+            if (op != null) {
+                ((org.apache.arrow.vector.TinyIntVector) vectors.get(source.size())).setSafe(index, op.code());
             }
             rows = index + 1;
             root.setRowCount(rows);

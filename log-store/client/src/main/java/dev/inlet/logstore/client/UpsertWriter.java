@@ -49,6 +49,22 @@ public final class UpsertWriter
         return writer.write(values, UpsertOp.UPSERT);
     }
 
+    /**
+     * Upserts a batch of rows given as Arrow vectors of the writer's target columns, in table order
+     * (the table's Arrow types): the columnar counterpart of {@link #upsert}, which copies the
+     * values into the writer's batches without making objects of them. Returns once the rows are
+     * buffered, so the caller may reuse {@code rows} at once.
+     *
+     * @return completes when every row is durable, or fails with the first error
+     * @throws dev.inlet.catalog.error.InletException {@code BATCH_SCHEMA_MISMATCH} for other
+     *     columns, {@code INVALID_ROW} for a null key or a null in a NOT NULL column; nothing is
+     *     buffered then
+     */
+    public CompletableFuture<Void> upsertBatch(org.apache.arrow.vector.VectorSchemaRoot rows)
+    {
+        return writer.upsertBatch(rows);
+    }
+
     /** Deletes the row of the key the values hold (only the key columns are read; the others may be null). */
     public CompletableFuture<AppendResult> delete(Object[] values)
     {

@@ -8,6 +8,7 @@ import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.logstore.arrow.ArrowIpc;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.arrow.GatheredMessage;
 import dev.inlet.logstore.protocol.ChangeType;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -44,6 +45,59 @@ public final class ChangelogBatches
             }
             root.setRowCount(changes.size());
             return ArrowIpc.serialize(root);
+        }
+    }
+
+    /**
+     * Collects changelog rows from encoded values ({@link RowCodec}) straight into the vectors of
+     * one record batch, without making objects of the values. Close it after the batch is written.
+     */
+    public static final class Builder
+            implements AutoCloseable
+    {
+        private final TableSchema schema;
+        private final RowCodec codec;
+        private final VectorSchemaRoot root;
+        private final List<FieldVector> vectors;
+        private final TinyIntVector changeType;
+        private int rows;
+
+        /**
+         * @param logSchema {@link ArrowSchemas#toLogSchema} of the schema's table
+         * @param capacity the rows expected (more are taken too)
+         */
+        public Builder(TableSchema schema, org.apache.arrow.vector.types.pojo.Schema logSchema, RowCodec codec, int capacity, BufferAllocator allocator)
+        {
+            this.schema = schema;
+            this.codec = codec;
+            this.root = ArrowValues.allocate(logSchema, capacity, allocator);
+            this.vectors = root.getFieldVectors();
+            this.changeType = (TinyIntVector) vectors.get(schema.columnCount());
+        }
+
+        public void add(ChangeType type, byte[] value)
+        {
+            codec.decodeInto(value, schema, vectors, rows);
+            changeType.setSafe(rows, type.code());
+            rows++;
+        }
+
+        public int rows()
+        {
+            return rows;
+        }
+
+        /** The rows as one record batch message, in views of the vectors' buffers: valid until this builder is closed. */
+        public GatheredMessage gather()
+        {
+            root.setRowCount(rows);
+            return ArrowIpc.gather(root);
+        }
+
+        @Override
+        public void close()
+        {
+            root.close();
         }
     }
 

@@ -5,6 +5,7 @@ package dev.inlet.logstore.kv;
 
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.TableDescriptor;
+import org.apache.arrow.vector.FieldVector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,17 @@ public final class KeyEncoder
     public byte[] encode(Object[] row)
     {
         return encode(row, keyIndexes.length);
+    }
+
+    /** The key of row {@code row} of a batch whose vector of table column {@code c} is {@code columns[c]}; the same bytes as {@link #encode(Object[])}. */
+    public byte[] encode(FieldVector[] columns, int row)
+    {
+        ValueCodec.Out out = new ValueCodec.Out(32);
+        out.writeByte(ROW_KEY_TAG);
+        for (int i = 0; i < keyIndexes.length; i++) {
+            ArrowCells.write(out, columns[keyIndexes[i]], row, keyColumns.get(i).type());
+        }
+        return out.toByteArray();
     }
 
     /** The prefix shared by every key whose bucket-key columns hold the row's values. */

@@ -76,15 +76,17 @@ public final class KvTablet
     private final RocksDB db;
     private final ReentrantLock writeLock = new ReentrantLock();
 
-    // guarded by writeLock for reads and stage; by `this` for commits
-    private final Map<ByteKey, Staged> overlay = new java.util.concurrent.ConcurrentHashMap<>();
+    // batches appended to the log but not yet in RocksDB, oldest first; guarded by `this`
     private final Deque<Batch> uncommitted = new ArrayDeque<>();
+    // the same, published for writers' reads without a lock: a batch leaves it only after its
+    // rows are in RocksDB, so a reader finds each row in one of the two
+    private volatile Batch[] staged = new Batch[0];
     private long nextToken;
     private volatile long appliedOffset;
     private volatile Throwable failure;
 
-    /** A staged value (null: deleted) and the batch that staged it. */
-    private record Staged(byte[] value, long token) {}
+    /** Marks a key a staged batch does not hold (a stored value is never empty). */
+    private static final byte[] ABSENT = new byte[0];
 
     private static final class Batch
     {
@@ -211,12 +213,27 @@ public final class KvTablet
      */
     public Object[] get(ByteKey key, TableSchema schema)
     {
+        byte[] value = getValue(key);
+        return value == null ? null : codec.decode(value, schema);
+    }
+
+    /** The key's current encoded row ({@link RowCodec}) for a writer, or null; as {@link #get}. */
+    public byte[] getValue(ByteKey key)
+    {
         checkHealthy();
-        Staged staged = overlay.get(key);
-        if (staged != null) {
-            return staged.value() == null ? null : codec.decode(staged.value(), schema);
+        Batch[] batches = staged;
+        for (int i = batches.length - 1; i >= 0; i--) {
+            byte[] value = batches[i].writes.getOrDefault(key, ABSENT);
+            if (value != ABSENT) {
+                return value;
+            }
         }
-        return lookup(key.bytes(), schema);
+        try {
+            return db.get(key.bytes());
+        }
+        catch (RocksDBException e) {
+            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in the key-value store of " + name + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** The key's row as acknowledged writes left it (RocksDB only), or null. */
@@ -259,7 +276,7 @@ public final class KvTablet
         synchronized (this) {
             long token = nextToken++;
             uncommitted.addLast(new Batch(token, writes));
-            writes.forEach((k, v) -> overlay.put(k, new Staged(v, token)));
+            staged = uncommitted.toArray(Batch[]::new);
             return token;
         }
     }
@@ -277,11 +294,14 @@ public final class KvTablet
                     b.endOffset = endOffset;
                 }
             }
+            boolean written = false;
             while (!uncommitted.isEmpty() && uncommitted.peekFirst().durable) {
-                Batch b = uncommitted.pollFirst();
-                write(b.writes, b.endOffset);
-                // a later batch may have staged the key again: only this batch's entry goes
-                b.writes.keySet().forEach(k -> overlay.computeIfPresent(k, (key, staged) -> staged.token() == b.token ? null : staged));
+                write(uncommitted.peekFirst().writes, uncommitted.peekFirst().endOffset);
+                uncommitted.pollFirst(); // after the write: readers find its rows in RocksDB now
+                written = true;
+            }
+            if (written) {
+                staged = uncommitted.toArray(Batch[]::new);
             }
         }
     }

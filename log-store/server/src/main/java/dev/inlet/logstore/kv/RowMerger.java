@@ -11,9 +11,12 @@ import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.MergeEngine;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TypeRoot;
+import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.protocol.ChangeType;
+import org.apache.arrow.vector.FieldVector;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -113,6 +116,47 @@ public final class RowMerger
         }
         changelog.add(new Change(ChangeType.UPDATE_AFTER, row));
         return row;
+    }
+
+    /**
+     * Merges an upsert on encoded rows: row {@code row} of an upsert batch ({@code batch[c]} is the
+     * batch's vector of table column {@code c}) with the key's stored value, read and written in
+     * place by {@code codec}. Same rules as {@link #upsert(Object[], Object[], boolean[],
+     * LongSupplier, List)}; only the aggregation engine makes objects of the values.
+     *
+     * @param stored the key's stored value (any schema of the table), or null
+     * @return the value to store, or {@code stored} itself if nothing changes
+     */
+    public byte[] upsert(byte[] stored, FieldVector[] batch, int row, boolean[] target, LongSupplier nextId, RowCodec codec, TableSchema schema)
+    {
+        if (kind == MergeEngine.Kind.AGGREGATION) {
+            Object[] storedRow = stored == null ? null : codec.decode(stored, schema);
+            Object[] input = new Object[batch.length];
+            for (int c = 0; c < batch.length; c++) {
+                if (target[c]) {
+                    input[c] = ArrowValues.get(batch[c], row);
+                }
+            }
+            Object[] merged = upsert(storedRow, input, target, nextId, new ArrayList<>(2));
+            return merged == storedRow ? stored : codec.encode(merged, schema);
+        }
+        if (stored == null) {
+            return codec.encode(schema, batch, row, target, null, autoIncrementIndex, autoIncrementIndex < 0 ? 0 : nextId.getAsLong());
+        }
+        boolean wins = switch (kind) {
+            case FIRST_ROW -> false;
+            case VERSIONED -> compare(ArrowValues.get(batch[versionIndex], row), codec.decodeColumn(stored, schema, versionIndex)) > 0;
+            case LAST_ROW -> true;
+            case AGGREGATION -> throw new IllegalStateException("merged above");
+        };
+        // the auto-increment column is never a target: it keeps its stored id
+        return wins ? codec.encode(schema, batch, row, target, stored, -1, 0) : stored;
+    }
+
+    /** Whether an update logs the row before it ({@code -U}) as well as after ({@code +U}). */
+    public boolean beforeImages()
+    {
+        return beforeImages;
     }
 
     /** Merges a delete: returns null (the key's row is gone) or {@code null} with nothing logged for a missing key. */

@@ -86,7 +86,7 @@ final class ValueCodec
 
         Out(int capacity)
         {
-            bytes = new byte[Math.max(capacity, 16)];
+            bytes = new byte[capacity];
         }
 
         private void ensure(int more)
@@ -131,15 +131,39 @@ final class ValueCodec
             size += length;
         }
 
+        /** Copies {@code length} bytes of an Arrow buffer from {@code index}. */
+        void write(org.apache.arrow.memory.ArrowBuf source, long index, int length)
+        {
+            ensure(length);
+            source.getBytes(index, bytes, size, length);
+            size += length;
+        }
+
+        /** Skips {@code length} zero bytes to be filled later with {@link #setByte}; returns where they start. */
+        int reserve(int length)
+        {
+            ensure(length);
+            int at = size;
+            java.util.Arrays.fill(bytes, at, at + length, (byte) 0);
+            size += length;
+            return at;
+        }
+
+        void orByte(int position, int bits)
+        {
+            bytes[position] |= (byte) bits;
+        }
+
         void writeLengthPrefixed(byte[] value)
         {
             writeInt(value.length);
             write(value, 0, value.length);
         }
 
+        /** The bytes written; the buffer itself when they fill it exactly (no copy). */
         byte[] toByteArray()
         {
-            return java.util.Arrays.copyOf(bytes, size);
+            return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
         }
     }
 }

@@ -26,6 +26,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -84,14 +85,28 @@ final class AppendHandler
                 BatchRoute route = route(table, metadata);
                 long start = System.nanoTime();
                 if (target != null) {
-                    UpsertBatch batch = UpsertBatch.read(table.path(), upsertTable, target, root);
-                    checkRoutes(table, batch, route);
-                    HotBucket bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
+                    UpsertBatch batch = UpsertBatch.read(table.path(), upsertTable, target, root, allocator);
+                    HotBucket bucket;
+                    try {
+                        checkRoutes(table, upsertTable, batch, route);
+                        bucket = table.partition(route.partition(), true).bucket(table.path(), route.bucket());
+                    }
+                    catch (RuntimeException e) {
+                        batch.close();
+                        throw e;
+                    }
                     // merged on the pool, one batch of a bucket after the other, so that the next
                     // batch is read and other buckets merge meanwhile; acks still go in arrival order
                     HotTable current = table;
                     CompletableFuture<CompletableFuture<AppendOutcome>> staged = merged.getOrDefault(bucket, CompletableFuture.completedFuture(null))
-                            .thenApplyAsync(_ -> KvWriter.write(current, bucket, batch, command.writerId(), route.sequence(), maxBatchBytes), KvWriter.POOL);
+                            .handleAsync((_, failed) -> {
+                                try (batch) {
+                                    if (failed != null) {
+                                        throw failed instanceof CompletionException c ? c : new CompletionException(failed);
+                                    }
+                                    return KvWriter.write(current, bucket, batch, command.writerId(), route.sequence(), maxBatchBytes);
+                                }
+                            }, KvWriter.POOL);
                     merged.put(bucket, staged);
                     CompletableFuture<AppendOutcome> outcome = staged.thenCompose(durable -> durable);
                     metrics.recordsIn.labelValues(table.path().toString()).inc(root.getRowCount());
@@ -204,21 +219,30 @@ final class AppendHandler
         }
     }
 
-    /** Every row of an upsert batch must belong to the named partition and bucket. */
-    private static void checkRoutes(HotTable table, UpsertBatch batch, BatchRoute route)
+    /** Every row of an upsert batch must belong to the named partition and bucket (partition and bucket-key columns are key columns: every batch has them). */
+    private static void checkRoutes(HotTable table, TableDescriptor upsertTable, UpsertBatch batch, BatchRoute route)
     {
         RowRouter router = table.router();
-        for (int r = 0; r < batch.rows().size(); r++) {
-            Object[] row = batch.rows().get(r);
+        FieldVector[] columns = batch.columns(upsertTable.columns().size());
+        Object[] row = new Object[columns.length];
+        int[] partitionColumns = router.partitionColumns();
+        int[] bucketColumns = router.bucketColumns();
+        for (int r = 0; r < batch.rowCount(); r++) {
+            for (int c : partitionColumns) {
+                row[c] = ArrowValues.get(columns[c], r);
+            }
+            for (int c : bucketColumns) {
+                row[c] = ArrowValues.get(columns[c], r);
+            }
             String partition = router.partition(row);
             if (!partition.equals(route.partition())) {
                 throw new InletException(InletErrorCode.WRONG_PARTITION, "Batch for " + table.path() + " names partition '" + route.partition() + "' but row " + r
-                        + " (key " + UpsertBatch.key(table.descriptor(), row) + ") belongs to '" + partition + "'");
+                        + " (key " + UpsertBatch.key(upsertTable, batch.boxedRow(r)) + ") belongs to '" + partition + "'");
             }
             int bucket = router.bucket(row);
             if (bucket != route.bucket()) {
                 throw new InletException(InletErrorCode.WRONG_BUCKET, "Batch for " + table.path() + " names bucket " + route.bucket() + " but row " + r
-                        + " (key " + UpsertBatch.key(table.descriptor(), row) + ") belongs to bucket " + bucket);
+                        + " (key " + UpsertBatch.key(upsertTable, batch.boxedRow(r)) + ") belongs to bucket " + bucket);
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.kv.ChangelogBatches;
 import dev.inlet.logstore.kv.KeyEncoder;
 import dev.inlet.logstore.kv.KvTablet;
@@ -16,6 +17,7 @@ import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.storage.BucketLog;
 import dev.inlet.logstore.storage.LogBatch;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,13 @@ final class KvTableState
      * The schema rows are written with and the merge engine over it, replaced as one when a column
      * is added: a writer takes one version and uses it for the whole batch.
      */
-    record Version(TableSchema schema, RowMerger merger) {}
+    record Version(TableSchema schema, RowMerger merger, Schema logSchema)
+    {
+        Version(TableSchema schema)
+        {
+            this(schema, new RowMerger(schema.descriptor()), ArrowSchemas.toLogSchema(schema.descriptor()));
+        }
+    }
 
     KvTableState(TableInfo info, IntFunction<TableDescriptor> schemas, AutoIncrementIds ids, BufferAllocator allocator)
     {
@@ -55,13 +63,13 @@ final class KvTableState
         this.schemas = schemas;
         this.ids = ids;
         this.allocator = allocator;
-        this.version = new Version(new TableSchema(info.schemaId(), info.descriptor()), new RowMerger(info.descriptor()));
+        this.version = new Version(new TableSchema(info.schemaId(), info.descriptor()));
     }
 
     synchronized void update(TableInfo newer)
     {
         if (newer.schemaId() > version.schema().schemaId()) {
-            version = new Version(new TableSchema(newer.schemaId(), newer.descriptor()), new RowMerger(newer.descriptor()));
+            version = new Version(new TableSchema(newer.schemaId(), newer.descriptor()));
         }
     }
 

@@ -8,14 +8,15 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.logstore.kv.ByteKey;
 import dev.inlet.logstore.kv.ChangelogBatches;
 import dev.inlet.logstore.kv.KvTablet;
+import dev.inlet.logstore.arrow.GatheredMessage;
+import dev.inlet.logstore.kv.RowCodec;
 import dev.inlet.logstore.kv.RowMerger;
 import dev.inlet.logstore.kv.TableSchema;
-import dev.inlet.logstore.protocol.UpsertOp;
+import dev.inlet.logstore.protocol.ChangeType;
+import org.apache.arrow.vector.FieldVector;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,7 +24,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Writes one upsert batch to a primary-key table's bucket: under the bucket's write lock it skips a
  * batch the writer already sent, reads the stored rows of the batch's keys, merges, appends the
- * resulting changelog to the log and stages the new rows; once the append is durable the rows go
+ * resulting changelog to the log and stages the new rows; the merge reads the batch's vectors and
+ * the stored values in place and writes the changelog's vectors straight from the merged values; once the append is durable the rows go
  * to RocksDB and the returned future completes. A batch that changes nothing still appends a
  * batch of zero records, so that its writer's sequence is durable.
  */
@@ -48,33 +50,57 @@ final class KvWriter
             RowMerger merger = version.merger();
             TableSchema schema = version.schema();
             int schemaId = schema.schemaId();
-            UpsertBatch rows = batch.widenedTo(schema.columnCount());
             if (writerId >= 0 && bucket.log().checkDuplicate(writerId, sequence).isPresent()) {
                 // the log answers a retried batch with the original's offsets once it is durable
                 return bucket.append(EMPTY, 0, schemaId, writerId, sequence);
             }
-            List<RowMerger.Change> changelog = new ArrayList<>();
-            // each changed key's final row in this batch (null: deleted); encoded once, at the end
-            Map<ByteKey, Object[]> merged = new LinkedHashMap<>();
-            for (int r = 0; r < rows.rows().size(); r++) {
-                Object[] input = rows.rows().get(r);
-                ByteKey key = new ByteKey(state.keys().encode(input));
-                Object[] stored = merged.containsKey(key) ? merged.get(key) : tablet.get(key, schema);
-                Object[] result = rows.ops().get(r) == UpsertOp.DELETE
-                        ? merger.delete(stored, changelog)
-                        : merger.upsert(stored, input, rows.target(), state.ids()::next, changelog);
-                if (result != stored) {
-                    merged.put(key, result);
+            FieldVector[] columns = batch.columns(schema.columnCount());
+            boolean[] target = batch.target(schema.columnCount());
+            RowCodec codec = state.codec();
+            int rows = batch.rowCount();
+            // each changed key's newest value in this batch (null: deleted)
+            Map<ByteKey, byte[]> writes = HashMap.newHashMap(rows);
+            CompletableFuture<AppendOutcome> appended;
+            try (ChangelogBatches.Builder changelog = new ChangelogBatches.Builder(schema, version.logSchema(), codec, merger.beforeImages() ? 2 * rows : rows, state.allocator())) {
+                for (int r = 0; r < rows; r++) {
+                    ByteKey key = new ByteKey(state.keys().encode(columns, r));
+                    byte[] stored = writes.containsKey(key) ? writes.get(key) : tablet.getValue(key);
+                    if (batch.isDelete(r)) {
+                        if (stored != null) {
+                            changelog.add(ChangeType.DELETE, stored);
+                            writes.put(key, null);
+                        }
+                        continue;
+                    }
+                    byte[] value = merger.upsert(stored, columns, r, target, state.ids()::next, codec, schema);
+                    if (value == stored) {
+                        continue;
+                    }
+                    if (stored == null) {
+                        changelog.add(ChangeType.INSERT, value);
+                    }
+                    else {
+                        if (merger.beforeImages()) {
+                            changelog.add(ChangeType.UPDATE_BEFORE, stored);
+                        }
+                        changelog.add(ChangeType.UPDATE_AFTER, value);
+                    }
+                    writes.put(key, value);
+                }
+                if (changelog.rows() == 0) {
+                    appended = bucket.append(EMPTY, 0, schemaId, writerId, sequence);
+                }
+                else {
+                    // written from the changelog vectors' buffers before append returns
+                    try (GatheredMessage payload = changelog.gather()) {
+                        if (payload.size() > maxBatchBytes) {
+                            throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "The changelog of an upsert batch for " + bucket.describe() + " has " + payload.size()
+                                    + " bytes; the most log.max-batch.bytes allows is " + maxBatchBytes + " (send smaller batches)");
+                        }
+                        appended = bucket.append(payload.parts(), changelog.rows(), schemaId, writerId, sequence);
+                    }
                 }
             }
-            Map<ByteKey, byte[]> writes = new LinkedHashMap<>();
-            merged.forEach((key, row) -> writes.put(key, row == null ? null : state.codec().encode(row, schema)));
-            ByteBuffer payload = changelog.isEmpty() ? EMPTY : ChangelogBatches.encode(merger.table(), changelog, state.allocator());
-            if (payload.remaining() > maxBatchBytes) {
-                throw new InletException(InletErrorCode.BATCH_TOO_LARGE, "The changelog of an upsert batch for " + bucket.describe() + " has " + payload.remaining()
-                        + " bytes; the most log.max-batch.bytes allows is " + maxBatchBytes + " (send smaller batches)");
-            }
-            CompletableFuture<AppendOutcome> appended = bucket.append(payload, changelog.size(), schemaId, writerId, sequence);
             if (appended.isCompletedExceptionally()) {
                 return appended; // refused before anything was written: nothing to stage
             }

@@ -179,8 +179,7 @@ final class LookupHandler
         boolean[] target = UpsertBatch.target(table.path(), table.descriptor(), table.descriptor().primaryKey());
         for (Map.Entry<HotBucket, List<Located>> e : missing.entrySet()) {
             List<Object[]> rows = e.getValue().stream().map(Located::key).toList();
-            UpsertBatch batch = new UpsertBatch(target, Collections.nCopies(rows.size(), UpsertOp.UPSERT), rows);
-            try {
+            try (UpsertBatch batch = UpsertBatch.of(table.descriptor(), target, Collections.nCopies(rows.size(), UpsertOp.UPSERT), rows, allocator)) {
                 KvWriter.write(table, e.getKey(), batch, -1, -1, maxBatchBytes).join();
             }
             catch (java.util.concurrent.CompletionException failed) {

@@ -12,23 +12,42 @@ import dev.inlet.catalog.model.TablePath;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.protocol.UpsertOp;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.util.TransferPair;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The checked rows of one upsert batch of a primary-key table, each widened to the table's column
- * order (columns the writer does not target are null and ignored by the merge).
- *
- * @param target which table columns the writer sets
- * @param ops one per row
- * @param rows one per row, in table order
+ * The checked rows of one upsert batch of a primary-key table, kept as the Arrow vectors they
+ * arrived in (the merge reads them in place). Owns its vectors: close it once merged.
  */
-record UpsertBatch(boolean[] target, List<UpsertOp> ops, List<Object[]> rows)
+final class UpsertBatch
+        implements AutoCloseable
 {
+    private final VectorSchemaRoot root;
+    private final boolean[] target;
+    // by table column: the batch's vector, or null for a column the writer does not target
+    private final FieldVector[] columns;
+    private final TinyIntVector ops;
+
+    private UpsertBatch(VectorSchemaRoot root, boolean[] target)
+    {
+        this.root = root;
+        this.target = target;
+        this.columns = new FieldVector[target.length];
+        int v = 0;
+        for (int c = 0; c < target.length; c++) {
+            if (target[c]) {
+                columns[c] = root.getFieldVectors().get(v++);
+            }
+        }
+        this.ops = (TinyIntVector) root.getVector(ArrowSchemas.OP_COLUMN);
+    }
+
     /**
      * Which columns a writer may target: the primary key must be among them, the auto-increment
      * column must not (the server fills it), a first-row table takes whole rows only, a versioned
@@ -90,7 +109,7 @@ record UpsertBatch(boolean[] target, List<UpsertOp> ops, List<Object[]> rows)
      * @throws InletException {@code BATCH_SCHEMA_MISMATCH} for the wrong columns, {@code INVALID_ROW}
      *     naming the row, the column and the key for a null key or NOT NULL value
      */
-    static UpsertBatch read(TablePath path, TableDescriptor table, boolean[] target, VectorSchemaRoot root)
+    static UpsertBatch read(TablePath path, TableDescriptor table, boolean[] target, VectorSchemaRoot root, BufferAllocator allocator)
     {
         List<Column> columns = table.columns();
         List<Column> targetColumns = new ArrayList<>();
@@ -117,11 +136,17 @@ record UpsertBatch(boolean[] target, List<UpsertOp> ops, List<Object[]> rows)
         if (!(root.getVector(ArrowSchemas.OP_COLUMN) instanceof TinyIntVector opVector)) {
             throw new InletException(InletErrorCode.BATCH_SCHEMA_MISMATCH, "Upsert batch for " + path + ": column " + ArrowSchemas.OP_COLUMN + " must be TINYINT");
         }
+        // checked on the received vectors, without making objects of the values; only a message boxes
         List<FieldVector> vectors = root.getFieldVectors();
+        FieldVector[] byColumn = new FieldVector[columns.size()];
+        int v = 0;
+        for (int c = 0; c < columns.size(); c++) {
+            if (target[c]) {
+                byColumn[c] = vectors.get(v++);
+            }
+        }
         int[] keyIndexes = table.primaryKey().stream().mapToInt(table.columnNames()::indexOf).toArray();
         boolean firstRow = table.mergeEngine().kind() == MergeEngine.Kind.FIRST_ROW;
-        List<UpsertOp> ops = new ArrayList<>(root.getRowCount());
-        List<Object[]> rows = new ArrayList<>(root.getRowCount());
         for (int r = 0; r < root.getRowCount(); r++) {
             if (opVector.isNull(r)) {
                 throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + path + " row " + r + " has no " + ArrowSchemas.OP_COLUMN);
@@ -133,50 +158,118 @@ record UpsertBatch(boolean[] target, List<UpsertOp> ops, List<Object[]> rows)
             catch (IllegalArgumentException e) {
                 throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + path + " row " + r + ": " + e.getMessage());
             }
-            Object[] row = new Object[columns.size()];
-            int v = 0;
-            for (int c = 0; c < columns.size(); c++) {
-                if (target[c]) {
-                    row[c] = ArrowValues.get(vectors.get(v++), r);
-                }
-            }
             for (int k : keyIndexes) {
-                if (row[k] == null) {
+                if (byColumn[k].isNull(r)) {
                     throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + path + " row " + r + " has a null in primary-key column '" + columns.get(k).name()
-                            + "' (key " + key(table, row) + ")");
+                            + "' (key " + key(table, boxed(byColumn, r)) + ")");
                 }
             }
             if (op == UpsertOp.DELETE && firstRow) {
-                throw invalid("Table " + path + " uses the first_row merge engine, which takes no deletes (row " + r + ", key " + key(table, row) + ")");
+                throw invalid("Table " + path + " uses the first_row merge engine, which takes no deletes (row " + r + ", key " + key(table, boxed(byColumn, r)) + ")");
             }
-            if (op == UpsertOp.UPSERT) {
-                for (int c = 0; c < columns.size(); c++) {
-                    if (target[c] && row[c] == null && !columns.get(c).nullable()) {
-                        throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + path + " row " + r + " (key " + key(table, row) + ") has a null in NOT NULL column '"
-                                + columns.get(c).name() + "'");
+        }
+        for (int c = 0; c < columns.size(); c++) {
+            if (target[c] && !columns.get(c).nullable() && byColumn[c].getNullCount() > 0) {
+                for (int r = 0; r < root.getRowCount(); r++) {
+                    if (byColumn[c].isNull(r) && opVector.get(r) == UpsertOp.UPSERT.code()) {
+                        throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + path + " row " + r + " (key " + key(table, boxed(byColumn, r))
+                                + ") has a null in NOT NULL column '" + columns.get(c).name() + "'");
                     }
                 }
             }
-            ops.add(op);
-            rows.add(row);
         }
-        return new UpsertBatch(target, ops, rows);
+        // the stream reuses its vectors for the next batch: take their buffers over (no copy)
+        List<FieldVector> owned = new ArrayList<>(vectors.size());
+        for (FieldVector vector : vectors) {
+            TransferPair transfer = vector.getTransferPair(allocator);
+            transfer.transfer();
+            owned.add((FieldVector) transfer.getTo());
+        }
+        VectorSchemaRoot batch = new VectorSchemaRoot(owned);
+        batch.setRowCount(root.getRowCount());
+        return new UpsertBatch(batch, target);
+    }
+
+    /** A batch of whole rows given as objects in table order (the target columns' values are read). */
+    static UpsertBatch of(TableDescriptor table, boolean[] target, List<UpsertOp> ops, List<Object[]> rows, BufferAllocator allocator)
+    {
+        List<Column> targetColumns = new ArrayList<>();
+        for (int c = 0; c < target.length; c++) {
+            if (target[c]) {
+                targetColumns.add(table.columns().get(c));
+            }
+        }
+        VectorSchemaRoot root = ArrowValues.allocate(ArrowSchemas.toUpsertSchema(targetColumns), rows.size(), allocator);
+        List<FieldVector> vectors = root.getFieldVectors();
+        for (int r = 0; r < rows.size(); r++) {
+            int v = 0;
+            for (int c = 0; c < target.length; c++) {
+                if (target[c]) {
+                    ArrowValues.set(vectors.get(v++), r, rows.get(r)[c]);
+                }
+            }
+            ((TinyIntVector) vectors.get(v)).setSafe(r, ops.get(r).code());
+        }
+        root.setRowCount(rows.size());
+        return new UpsertBatch(root, target);
+    }
+
+    int rowCount()
+    {
+        return root.getRowCount();
+    }
+
+    boolean isDelete(int row)
+    {
+        return ops.get(row) == UpsertOp.DELETE.code();
     }
 
     /**
-     * The batch widened to a table that has gained columns since it was read (columns are only
-     * ever added at the end): the new columns are not targeted and null.
+     * The batch's vector of each table column, for a table of {@code count} columns: a table that
+     * has gained columns since the batch was read (columns are only ever added at the end) has
+     * untargeted, null ones there.
      */
-    UpsertBatch widenedTo(int columns)
+    FieldVector[] columns(int count)
     {
-        if (columns == target.length) {
-            return this;
+        checkWidth(count);
+        return count == columns.length ? columns : java.util.Arrays.copyOf(columns, count);
+    }
+
+    /** Which of {@code count} table columns the writer sets (see {@link #columns}). */
+    boolean[] target(int count)
+    {
+        checkWidth(count);
+        return count == target.length ? target : java.util.Arrays.copyOf(target, count);
+    }
+
+    private void checkWidth(int count)
+    {
+        if (count < target.length) {
+            throw new IllegalStateException("batch read with " + target.length + " columns is newer than the table's " + count);
         }
-        if (columns < target.length) {
-            throw new IllegalStateException("batch read with " + target.length + " columns is newer than the table's " + columns);
+    }
+
+    /** Row {@code row}'s target values in table order (null elsewhere), as objects: for routing checks and messages. */
+    Object[] boxedRow(int row)
+    {
+        return boxed(columns, row);
+    }
+
+    private static Object[] boxed(FieldVector[] byColumn, int row)
+    {
+        Object[] values = new Object[byColumn.length];
+        for (int c = 0; c < byColumn.length; c++) {
+            if (byColumn[c] != null) {
+                values[c] = ArrowValues.get(byColumn[c], row);
+            }
         }
-        List<Object[]> wide = rows.stream().map(row -> java.util.Arrays.copyOf(row, columns)).toList();
-        return new UpsertBatch(java.util.Arrays.copyOf(target, columns), ops, wide);
+        return values;
+    }
+
+    @Override
+    public void close()
+    {
+        root.close();
     }
 
     /** The row's key as {@code [name=value, ...]}, for messages. */

@@ -316,6 +316,65 @@ class TestPrimaryKeyTables
         }
     }
 
+    @Test
+    void columnarUpsertsMergeLikeRowUpsertsAndABadBatchWritesNothing()
+    {
+        hot.createTable("kv.columnar", TableDescriptor.builder()
+                .column("order_id", DataType.bigint(), false)
+                .column("status", DataType.string())
+                .column("paid", DataType.bigint())
+                .column("at", DataType.timestamp(6))
+                .primaryKey("order_id")
+                .bucketCount(3)
+                .build());
+        java.time.LocalDateTime at = java.time.LocalDateTime.of(1969, 12, 31, 23, 59, 58, 123_456_000);
+        try (InletClient client = hot.client();
+                org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+                UpsertWriter full = client.newUpsertWriter("kv.columnar", null, WriterOptions.defaults());
+                UpsertWriter payments = client.newUpsertWriter("kv.columnar", List.of("order_id", "paid"), WriterOptions.defaults())) {
+            try (var rows = dev.inlet.logstore.arrow.ArrowValues.allocate(dev.inlet.logstore.arrow.ArrowSchemas.toArrowSchema(full.table().descriptor()), 30, allocator)) {
+                for (int id = 0; id < 30; id++) {
+                    Object[] row = {(long) id, "placed", null, id % 3 == 0 ? at : null};
+                    for (int c = 0; c < row.length; c++) {
+                        dev.inlet.logstore.arrow.ArrowValues.set(rows.getFieldVectors().get(c), id, row[c]);
+                    }
+                }
+                rows.setRowCount(30);
+                full.upsertBatch(rows).join();
+            }
+            // a partial update: only the key and `paid`; the stored status and time stay
+            var paidColumns = full.table().descriptor().columns().stream().filter(c -> List.of("order_id", "paid").contains(c.name())).toList();
+            try (var rows = dev.inlet.logstore.arrow.ArrowValues.allocate(dev.inlet.logstore.arrow.ArrowSchemas.toArrowSchema(paidColumns), 20, allocator)) {
+                for (int i = 0; i < 20; i++) {
+                    // keys 20..39: ten updates, ten new keys
+                    dev.inlet.logstore.arrow.ArrowValues.set(rows.getVector(0), i, 20L + i);
+                    dev.inlet.logstore.arrow.ArrowValues.set(rows.getVector(1), i, (20L + i) * 100);
+                }
+                rows.setRowCount(20);
+                payments.upsertBatch(rows).join();
+
+                // bad batches: refused before anything is buffered
+                rows.getVector(0).setNull(5);
+                assertThatThrownBy(() -> payments.upsertBatch(rows))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
+                        .hasMessageContaining("kv.columnar").hasMessageContaining("primary-key column 'order_id'");
+                assertThatThrownBy(() -> full.upsertBatch(rows))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.BATCH_SCHEMA_MISMATCH))
+                        .hasMessageContaining("target columns");
+            }
+            payments.flush();
+            List<Object[]> stored = client.lookup("kv.columnar", LongStreamKeys.of(40));
+            for (int id = 0; id < 40; id++) {
+                Object[] expected = id < 30
+                        ? new Object[] {(long) id, "placed", id >= 20 ? (long) id * 100 : null, id % 3 == 0 ? at : null}
+                        : new Object[] {(long) id, null, (long) id * 100, null};
+                assertThat(stored.get(id)).as("order %s", id).containsExactly(expected);
+            }
+            // 30 inserts, 10 updates (-U, +U), 10 inserts
+            assertThat(client.offsets("kv.columnar", "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum()).isEqualTo(60);
+        }
+    }
+
     /** Keys 0 .. n-1 of a BIGINT key. */
     private static final class LongStreamKeys
     {
@@ -671,10 +730,14 @@ class TestPrimaryKeyTables
         // is answered from the log, not summed again
         HotTable table = hotTable("kv.sums");
         HotBucket bucket = table.partition("", false).bucket(table.path(), 0);
-        UpsertBatch batch = new UpsertBatch(UpsertBatch.target(table.path(), table.descriptor(), null),
-                List.of(dev.inlet.logstore.protocol.UpsertOp.UPSERT), List.<Object[]>of(new Object[] {1, null, 5L, null, null, null}));
-        AppendOutcome first = KvWriter.write(table, bucket, batch, 77, 0, 1 << 20).get();
-        AppendOutcome retried = KvWriter.write(table, bucket, batch, 77, 0, 1 << 20).get();
+        AppendOutcome first;
+        AppendOutcome retried;
+        try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+                UpsertBatch batch = UpsertBatch.of(table.descriptor(), UpsertBatch.target(table.path(), table.descriptor(), null),
+                        List.of(dev.inlet.logstore.protocol.UpsertOp.UPSERT), List.<Object[]>of(new Object[] {1, null, 5L, null, null, null}), allocator)) {
+            first = KvWriter.write(table, bucket, batch, 77, 0, 1 << 20).get();
+            retried = KvWriter.write(table, bucket, batch, 77, 0, 1 << 20).get();
+        }
         assertThat(retried.duplicate()).isTrue();
         assertThat(retried.baseOffset()).isEqualTo(first.baseOffset());
         try (InletClient client = hot.client()) {
