@@ -126,6 +126,8 @@ public final class KvBenchmark
 
     private static final int COLUMNAR_CHUNK_ROWS = 10_000;
 
+    private KvRows.Workload workload;
+
     private final PrintStream out;
     private final List<String> serverJvmOptions;
 
@@ -200,7 +202,8 @@ public final class KvBenchmark
         RocksDB.loadLibrary();
         printMachine(root);
         long started = System.nanoTime();
-        KvRows.Workload rows = KvRows.generate(keys, updates, warmup, seed);
+        workload = KvRows.generate(keys, updates, warmup, seed);
+        KvRows.Workload rows = workload;
         long insertPayload = KvRows.payloadBytes(rows.inserts());
         long updatePayload = KvRows.payloadBytes(rows.updates());
         out.printf(Locale.ROOT, "Rows: %,d keys inserted once (shuffled), then %,d updates of uniformly drawn keys (each finds a stored row), after a warm-up of %,d rows on other keys; seed %d; made in %.1f s%n",
@@ -224,6 +227,7 @@ public final class KvBenchmark
         List<LookupRun> lookupRuns = new ArrayList<>();
         boolean lookupsDone = skipLookups;
         for (Durability durability : modes()) {
+            rows = workload();
             RocksDbBaseline.Sync sync = durability == Durability.FSYNC ? RocksDbBaseline.Sync.SYNC : RocksDbBaseline.Sync.NO_SYNC;
             for (String baseline : baselines) {
                 RocksDbBaseline.Operation operation = baseline.equals("put") ? RocksDbBaseline.Operation.PUT : RocksDbBaseline.Operation.GET_PUT;
@@ -261,6 +265,12 @@ public final class KvBenchmark
                 }
                 if (!lookupsDone) {
                     lookupsDone = true;
+                    // the rows (about 600 B each on the heap) are not needed for lookups: dropped
+                    // so that the harness's collector has not them to copy in its pauses, which
+                    // the lookups' latency would include; made again for the next pass
+                    rows = null;
+                    workload = null;
+                    System.gc();
                     for (int batch : lookupBatches) {
                         String load = "%,d lookups/s of uniform keys in %d, %d keys per request, %d client threads (InletClient.lookup, one shared client), %.0f s warm-up + %.0f s measured, against the %s table"
                                 .formatted(lookupRate, keys, batch, lookupThreads, lookupWarmupSeconds, lookupSeconds, durability.label());
@@ -290,6 +300,15 @@ public final class KvBenchmark
         out.println();
         printLoad("end");
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** The rows of the run, made again (the same: seeded) after the lookups dropped them. */
+    private KvRows.Workload workload()
+    {
+        if (workload == null) {
+            workload = KvRows.generate(keys, updates, warmup, seed);
+        }
+        return workload;
     }
 
     private List<Durability> modes()

@@ -239,25 +239,31 @@ public final class KvTablet
     /** The key's row as acknowledged writes left it (RocksDB only), or null. */
     public Object[] lookup(byte[] key, TableSchema schema)
     {
+        byte[] value = lookupValue(key);
+        return value == null ? null : codec.decode(value, schema);
+    }
+
+    /** The key's encoded row ({@link RowCodec}) as acknowledged writes left it (RocksDB only), or null. */
+    public byte[] lookupValue(byte[] key)
+    {
         try {
-            byte[] value = db.get(key);
-            return value == null ? null : codec.decode(value, schema);
+            return db.get(key);
         }
         catch (RocksDBException e) {
             throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in the key-value store of " + name + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** The rows whose keys start with {@code prefix} (RocksDB only), in key order. */
-    public List<Object[]> prefixLookup(byte[] prefix, TableSchema schema)
+    /** The encoded rows whose keys start with {@code prefix} (RocksDB only), in key order. */
+    public List<byte[]> prefixLookupValues(byte[] prefix)
     {
-        List<Object[]> rows = new java.util.ArrayList<>();
+        List<byte[]> values = new java.util.ArrayList<>();
         try (RocksIterator it = db.newIterator()) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                rows.add(codec.decode(it.value(), schema));
+                values.add(it.value());
             }
         }
-        return rows;
+        return values;
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix)

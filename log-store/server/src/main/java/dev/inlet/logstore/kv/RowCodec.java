@@ -117,7 +117,7 @@ public final class RowCodec
         return out.toByteArray();
     }
 
-    /** Sets row {@code row} of {@code vectors} (the columns of {@code reader}, in order) to the row {@code value} holds. */
+    /** Sets row {@code row} of the first vectors of {@code vectors} (the columns of {@code reader}, in order; others are left alone) to the row {@code value} holds. */
     public void decodeInto(byte[] value, TableSchema reader, List<FieldVector> vectors, int row)
     {
         int[] starts = starts(value, reader);

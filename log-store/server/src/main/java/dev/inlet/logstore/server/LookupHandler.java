@@ -8,6 +8,7 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.logstore.arrow.ArrowIpc;
+import dev.inlet.logstore.kv.RowCodec;
 import dev.inlet.logstore.kv.TableSchema;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
@@ -37,6 +38,7 @@ final class LookupHandler
     private final HotStore store;
     private final BufferAllocator allocator;
     private final long maxBatchBytes;
+    private volatile CachedSchema lastSchema;
 
     LookupHandler(HotStore store, BufferAllocator allocator, long maxBatchBytes)
     {
@@ -47,8 +49,8 @@ final class LookupHandler
 
     private record Located(int keyIndex, Object[] key, HotBucket bucket) {}
 
-    /** The rows a lookup found, in answer order, each with the position of the key it answers. */
-    record Answer(TableSchema schema, List<Object[]> rows, List<Integer> keyIndexes) {}
+    /** The rows a lookup found (encoded, {@link dev.inlet.logstore.kv.RowCodec}), in answer order, each with the position of the key it answers. */
+    record Answer(TableSchema schema, RowCodec codec, List<byte[]> rows, List<Integer> keyIndexes) {}
 
     byte[] handle(byte[] body)
     {
@@ -110,7 +112,7 @@ final class LookupHandler
         }
         List<Located> keys = readKeys(table, keyColumns, keyRoot, insertIfAbsent);
         KvTableState state = table.kv();
-        List<Object[]> rows = new ArrayList<>();
+        List<byte[]> rows = new ArrayList<>();
         List<Integer> keyIndexes = new ArrayList<>();
         Map<HotBucket, List<Located>> missing = new LinkedHashMap<>();
         for (Located key : keys) {
@@ -118,13 +120,13 @@ final class LookupHandler
                 continue; // its partition does not exist: no rows
             }
             if (prefix) {
-                for (Object[] row : key.bucket().kv().prefixLookup(state.keys().encodeBucketKeyPrefix(key.key()), schema)) {
+                for (byte[] row : key.bucket().kv().prefixLookupValues(state.keys().encodeBucketKeyPrefix(key.key()))) {
                     rows.add(row);
                     keyIndexes.add(key.keyIndex());
                 }
                 continue;
             }
-            Object[] row = key.bucket().kv().lookup(state.keys().encode(key.key()), schema);
+            byte[] row = key.bucket().kv().lookupValue(state.keys().encode(key.key()));
             if (row != null) {
                 rows.add(row);
                 keyIndexes.add(key.keyIndex());
@@ -137,12 +139,12 @@ final class LookupHandler
             insert(table, missing);
             for (List<Located> inserted : missing.values()) {
                 for (Located key : inserted) {
-                    rows.add(key.bucket().kv().lookup(state.keys().encode(key.key()), schema));
+                    rows.add(key.bucket().kv().lookupValue(state.keys().encode(key.key())));
                     keyIndexes.add(key.keyIndex());
                 }
             }
         }
-        return new Answer(schema, rows, keyIndexes);
+        return new Answer(schema, state.codec(), rows, keyIndexes);
     }
 
     private List<Located> readKeys(HotTable table, List<Column> keyColumns, VectorSchemaRoot root, boolean create)
@@ -193,21 +195,33 @@ final class LookupHandler
     VectorSchemaRoot toRoot(Answer answer)
     {
         TableDescriptor descriptor = answer.schema().descriptor();
-        List<Object[]> rows = answer.rows();
+        List<byte[]> rows = answer.rows();
         List<Integer> keyIndexes = answer.keyIndexes();
-        VectorSchemaRoot root = ArrowValues.allocate(LookupMessages.resultSchema(descriptor), rows.size(), allocator);
+        VectorSchemaRoot root = ArrowValues.allocate(resultSchema(answer.schema()), rows.size(), allocator);
         List<FieldVector> vectors = root.getFieldVectors();
         int columns = descriptor.columns().size();
         IntVector index = (IntVector) vectors.get(columns);
         for (int r = 0; r < rows.size(); r++) {
-            for (int c = 0; c < columns; c++) {
-                ArrowValues.set(vectors.get(c), r, rows.get(r)[c]);
-            }
+            // straight from the stored bytes into the vectors (the index vector after the columns is not touched)
+            answer.codec().decodeInto(rows.get(r), answer.schema(), vectors, r);
             index.setSafe(r, keyIndexes.get(r));
         }
         root.setRowCount(rows.size());
         return root;
     }
+
+    /** The result schema of the last table schema answered (a stream answers one): made once, not per request. */
+    private org.apache.arrow.vector.types.pojo.Schema resultSchema(TableSchema schema)
+    {
+        CachedSchema cached = lastSchema;
+        if (cached == null || cached.schema() != schema) {
+            cached = new CachedSchema(schema, LookupMessages.resultSchema(schema.descriptor()));
+            lastSchema = cached;
+        }
+        return cached.arrow();
+    }
+
+    private record CachedSchema(TableSchema schema, org.apache.arrow.vector.types.pojo.Schema arrow) {}
 
     private byte[] encode(Answer answer)
     {

@@ -59,7 +59,7 @@ final class LookupStreamHandler
                 }
                 catch (InletException e) {
                     metrics.errors.labelValues(e.errorCode().name()).inc();
-                    answer = lookups.toRoot(new LookupHandler.Answer(schema, java.util.List.of(), java.util.List.of()));
+                    answer = lookups.toRoot(new LookupHandler.Answer(schema, table.kv().codec(), java.util.List.of(), java.util.List.of()));
                     response = new LookupMessages.StreamResponse(request.id(), e.errorCode().name(), e.getMessage());
                 }
                 VectorSchemaRoot reply = answer;
