@@ -3,6 +3,9 @@
  */
 
 /**
- * The tiering service (not built yet): the daemon that moves hot data into the Paimon and Iceberg tables created by the catalog, exactly once and fenced, with compaction and snapshot expiry.
+ * The tiering service: moves hot data into the Paimon and Iceberg tables the catalog created,
+ * exactly once. A {@link dev.inlet.tiering.TieringRound} takes one table from the offsets its lake
+ * table holds to the hot store's end, as one lake snapshot whose properties carry the new offsets
+ * (see {@code docs/tiering.md}). The daemon, leases, Iceberg and maintenance are not built yet.
  */
 package dev.inlet.tiering;

@@ -1,0 +1,204 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.tiering;
+
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.LogScanner;
+import dev.inlet.logstore.client.ScanBatch;
+import dev.inlet.logstore.client.ScanOptions;
+import dev.inlet.logstore.client.StartPosition;
+import dev.inlet.logstore.protocol.Actions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One tiering round of one table: moves every bucket from the offset its lake table holds to the
+ * end the round froze, as one lake snapshot, then records the new offsets in the catalog.
+ *
+ * <ol>
+ * <li><b>Reconcile.</b> The lake is the truth: the newest snapshot tiering committed
+ *     ({@link LakeTierWriter#lastCommitted()}) says which offsets the lake holds. If the catalog
+ *     has not recorded that snapshot (a crash between the lake commit and the catalog update), it
+ *     is adopted now. The round starts from the lake's offsets, never from anything else.</li>
+ * <li><b>Plan.</b> Per bucket, the end is the hot store's high-water mark now; rows appended
+ *     later wait for the next round.</li>
+ * <li><b>Write</b> each bucket's rows {@code [start, end)} with the lake's own writer, into files
+ *     no snapshot references.</li>
+ * <li><b>Commit</b> them as one snapshot whose properties carry the round and the end offsets.
+ *     Round numbers grow by one from the lake's last, so a retried commit of a round the lake
+ *     already holds is skipped by the lake ({@link LakeTierWriter#commit}).</li>
+ * <li><b>Record</b> the snapshot and offsets in the catalog (which the hot store's retention and
+ *     the union reader read).</li>
+ * </ol>
+ * A crash at any step leaves either no new snapshot (the files written are never referenced) or
+ * a snapshot the next round adopts: nothing is lost and nothing is written twice.
+ */
+public final class TieringRound
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TieringRound.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final InletCatalog catalog;
+    private final InletClient client;
+    private final Function<TableInfo, LakeTierWriter> writers;
+    private final RoundHooks hooks;
+    private final Duration readTimeout;
+
+    /** What a round did. */
+    public record Result(TablePath table, long round, long snapshotId, long rows, Map<BucketRef, Long> offsets, boolean adopted) {}
+
+    /**
+     * @param writers opens the lake writer of a table for one round
+     * @param readTimeout how long a bucket may deliver nothing before the round gives up
+     */
+    public TieringRound(InletCatalog catalog, InletClient client, Function<TableInfo, LakeTierWriter> writers, RoundHooks hooks, Duration readTimeout)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.client = requireNonNull(client, "client is null");
+        this.writers = requireNonNull(writers, "writers is null");
+        this.hooks = requireNonNull(hooks, "hooks is null");
+        this.readTimeout = requireNonNull(readTimeout, "readTimeout is null");
+    }
+
+    /**
+     * Runs one round of {@code path}.
+     *
+     * @return what it committed; an empty result (no new snapshot) if no bucket had new rows
+     */
+    public Optional<Result> run(TablePath path)
+    {
+        TableInfo table = catalog.getTable(path);
+        String name = path.toString();
+        try (LakeTierWriter lake = writers.apply(table)) {
+            Optional<LakeCheckpoint> checkpoint = lake.lastCommitted();
+            boolean adopted = reconcile(table, checkpoint);
+            Map<BucketRef, Long> start = checkpoint.map(LakeCheckpoint::offsets).orElse(Map.of());
+            Map<BucketRef, Long> end = ends(name);
+            long round = checkpoint.map(c -> c.round() + 1).orElse(1L);
+            hooks.reached(RoundPoint.PLANNED, name);
+
+            long rows = 0;
+            boolean moved = false;
+            Map<BucketRef, Long> next = new HashMap<>(start);
+            for (Map.Entry<BucketRef, Long> e : end.entrySet()) {
+                BucketRef bucket = e.getKey();
+                long from = start.getOrDefault(bucket, 0L);
+                long to = e.getValue();
+                if (to < from) {
+                    throw new InletException(InletErrorCode.CORRUPT_LOG, "Table " + path + " " + bucket + " ends at offset " + to + " in the hot store, but its lake table already holds up to "
+                            + from + ": the hot data was lost or replaced; the lake is not rolled back");
+                }
+                if (to > from) {
+                    rows += copy(name, lake, bucket, from, to);
+                    moved = true;
+                }
+                next.put(bucket, to);
+            }
+            hooks.reached(RoundPoint.WRITTEN, name);
+            if (!moved) {
+                return Optional.empty();
+            }
+            long snapshot = lake.commit(round, next);
+            hooks.reached(RoundPoint.LAKE_COMMITTED, name);
+            record(table, snapshot, next);
+            hooks.reached(RoundPoint.RECORDED, name);
+            LOG.info("Tiered {}: round {}, {} rows, lake snapshot {}", path, round, rows, snapshot);
+            return Optional.of(new Result(path, round, snapshot, rows, Map.copyOf(next), adopted));
+        }
+    }
+
+    /** Records the lake's newest snapshot in the catalog if the catalog does not have it yet; true if it adopted one. */
+    private boolean reconcile(TableInfo table, Optional<LakeCheckpoint> checkpoint)
+    {
+        List<TieredOffset> recorded = catalog.store().tieredOffsets(table.tableId());
+        if (checkpoint.isEmpty()) {
+            if (!recorded.isEmpty()) {
+                throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "The catalog records tiered offsets of " + table.path() + " up to lake snapshot "
+                        + recorded.getFirst().lakeSnapshotId() + ", but its lake table has no tiering snapshot: the lake table was replaced; tiering stops rather than write its data twice");
+            }
+            return false;
+        }
+        LakeCheckpoint lake = checkpoint.get();
+        boolean known = !recorded.isEmpty() && recorded.stream().allMatch(o -> o.lakeSnapshotId() == lake.snapshotId());
+        if (known) {
+            return false;
+        }
+        LOG.info("Adopting lake snapshot {} of {} (round {}), which the catalog has not recorded", lake.snapshotId(), table.path(), lake.round());
+        record(table, lake.snapshotId(), lake.offsets());
+        return true;
+    }
+
+    private void record(TableInfo table, long snapshot, Map<BucketRef, Long> offsets)
+    {
+        Instant now = Instant.now();
+        List<TieredOffset> rows = new ArrayList<>();
+        offsets.forEach((bucket, offset) -> rows.add(new TieredOffset(bucket.partition(), bucket.bucket(), snapshot, offset, now)));
+        catalog.store().recordTieredOffsets(table.path(), table.tableId(), snapshot, rows);
+    }
+
+    /** Per bucket of every partition, the hot store's high-water mark now. */
+    private Map<BucketRef, Long> ends(String table)
+    {
+        Map<BucketRef, Long> ends = new HashMap<>();
+        for (Actions.PartitionInfo partition : client.partitions(table)) {
+            for (Actions.BucketOffset o : client.offsets(table, partition.name(), Actions.OffsetSpec.LATEST, 0)) {
+                ends.put(new BucketRef(partition.name(), o.bucket()), o.offset());
+            }
+        }
+        return ends;
+    }
+
+    /** Writes the bucket's rows {@code [from, to)} to the lake; returns how many. */
+    private long copy(String table, LakeTierWriter lake, BucketRef bucket, long from, long to)
+    {
+        long earliest = client.offsets(table, bucket.partition(), Actions.OffsetSpec.EARLIEST, 0).stream()
+                .filter(o -> o.bucket() == bucket.bucket()).findFirst().map(Actions.BucketOffset::offset).orElse(0L);
+        if (earliest > from) {
+            throw new InletException(InletErrorCode.OFFSET_OUT_OF_RANGE, "Table " + table + " " + bucket + ": the lake holds offsets below " + from + ", but the hot store starts at "
+                    + earliest + ": offsets [" + from + ", " + earliest + ") were deleted before they were tiered");
+        }
+        long rows = 0;
+        try (LogScanner scanner = client.newScanner(table, ScanOptions.defaults())) {
+            scanner.subscribe(bucket.partition(), bucket.bucket(), StartPosition.offset(from));
+            Instant idleSince = Instant.now();
+            while (scanner.position(bucket.partition(), bucket.bucket()) < to) {
+                List<ScanBatch> batches = scanner.poll(POLL);
+                if (batches.isEmpty() && Duration.between(idleSince, Instant.now()).compareTo(readTimeout) > 0) {
+                    throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Table " + table + " " + bucket + ": no rows for " + readTimeout + " at offset "
+                            + scanner.position(bucket.partition(), bucket.bucket()) + ", below the round's end " + to);
+                }
+                for (ScanBatch batch : batches) {
+                    try (batch) {
+                        idleSince = Instant.now();
+                        // a stored batch may start before `from` and end after `to`
+                        int first = (int) Math.max(0, from - batch.baseOffset());
+                        int last = (int) Math.min(batch.rowCount(), to - batch.baseOffset());
+                        if (last > first) {
+                            lake.write(batch, first, last);
+                            rows += last - first;
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+}
