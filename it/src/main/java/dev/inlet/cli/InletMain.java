@@ -12,6 +12,7 @@ import dev.inlet.logstore.cli.LookupCommand;
 import dev.inlet.logstore.cli.TailCommand;
 import dev.inlet.logstore.cli.WriteCommand;
 import dev.inlet.logstore.server.ServerCommand;
+import dev.inlet.tiering.TieringCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 LocalCommand.class,
                 ServerCommand.class,
+                TieringCommand.class,
                 DatabaseCommand.class,
                 TableCommand.class,
                 WriteCommand.class,

@@ -14,7 +14,13 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.s3.EmbeddedS3Server;
 import dev.inlet.catalog.s3.S3Settings;
+import dev.inlet.logstore.client.ClientConfig;
+import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.server.LogStoreServer;
+import dev.inlet.tiering.RoundHooks;
+import dev.inlet.tiering.TieringMetrics;
+import dev.inlet.tiering.TieringOptions;
+import dev.inlet.tiering.TieringService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,49 +109,64 @@ public final class LocalCommand
         InletConfig serverConfig = config.with(serverSettings);
         ShutdownSignal signal = ShutdownSignal.install();
         EmbeddedS3Server s3Server = embedded;
-        boolean stopped = false;
         try (InletCatalog catalog = new InletCatalog(settings); LogStoreServer hot = LogStoreServer.start(serverConfig)) {
             createBuckets(s3, settings);
             URI hotEndpoint = URI.create("grpc://127.0.0.1:" + hot.port());
-            out.println("Inlet local is up.");
-            out.println("  data folder:      " + dataDir);
-            out.println("  S3 endpoint:      " + s3.endpoint().map(URI::toString).orElse("AWS") + (s3Server != null ? " (embedded, files under " + dataDir.resolve("s3") + ")" : ""));
-            out.println("  S3 credentials:   access key " + s3.accessKey().orElse("?") + ", secret key " + s3.secretKey().orElse("?"));
-            out.println("  catalog database: " + settings.database());
-            out.println("  Paimon warehouse: " + settings.paimonWarehouse());
-            out.println("  Iceberg warehouse:" + " " + settings.icebergWarehouse());
-            out.println("  hot store:        " + hotEndpoint + (hot.metricsPort() > 0 ? " (metrics http://127.0.0.1:" + hot.metricsPort() + "/metrics)" : ""));
-            if (!noDemo) {
-                LocalDemo demo = new LocalDemo(catalog, out);
-                demo.createTables();
-                demo.createClicks();
-                long rows = LocalDemo.feedClicks(hotEndpoint, 100);
-                out.println("  wrote 100 clicks to " + LocalDemo.CLICKS + " (" + rows + " rows in the hot store)");
+            // the tiering service of this machine, in this process, on the same catalog
+            try (InletClient tieringClient = InletClient.connect(ClientConfig.of(hotEndpoint));
+                    TieringMetrics tieringMetrics = new TieringMetrics();
+                    TieringService tiering = new TieringService(catalog, tieringClient, serverConfig, tieringMetrics, RoundHooks.NONE).start()) {
+                int tieringPort = serverConfig.get(TieringOptions.METRICS_PORT);
+                String tieringMetricsAt = tieringPort == 0 ? ""
+                        : " (metrics http://127.0.0.1:" + tieringMetrics.serve("127.0.0.1", tieringPort) + "/metrics)";
+                runUntilStopped(out, dataDir, s3, s3Server, settings, catalog, hot, hotEndpoint, tieringMetricsAt, signal);
             }
-            out.println();
-            out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet table describe demo.orders_paimon");
-            out.println("Not running yet: tiering to the lake, union reads and Trino (see README's status table).");
-            out.flush();
-            if (exitAfterSetup) {
-                return ExitCodes.OK;
-            }
-            out.println("Running; press Ctrl-C to stop.");
-            out.flush();
-            String by = signal.await();
-            out.println("Stopping (" + by + ") ...");
-            out.flush();
-            stopped = true;
-            return ExitCodes.OK;
         }
         finally {
             if (s3Server != null) {
                 s3Server.close();
             }
-            if (stopped) {
-                out.println("Inlet local stopped.");
-                out.flush();
-            }
         }
+        if (!exitAfterSetup) {
+            out.println("Inlet local stopped.");
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Prints where everything is, makes the demo, and waits for Ctrl-C (unless --exit). */
+    private void runUntilStopped(PrintWriter out, Path dataDir, S3Settings s3, EmbeddedS3Server s3Server, CatalogSettings settings, InletCatalog catalog, LogStoreServer hot,
+            URI hotEndpoint, String tieringMetricsAt, ShutdownSignal signal)
+            throws Exception
+    {
+        out.println("Inlet local is up.");
+        out.println("  data folder:      " + dataDir);
+        out.println("  S3 endpoint:      " + s3.endpoint().map(URI::toString).orElse("AWS") + (s3Server != null ? " (embedded, files under " + dataDir.resolve("s3") + ")" : ""));
+        out.println("  S3 credentials:   access key " + s3.accessKey().orElse("?") + ", secret key " + s3.secretKey().orElse("?"));
+        out.println("  catalog database: " + settings.database());
+        out.println("  Paimon warehouse: " + settings.paimonWarehouse());
+        out.println("  Iceberg warehouse:" + " " + settings.icebergWarehouse());
+        out.println("  hot store:        " + hotEndpoint + (hot.metricsPort() > 0 ? " (metrics http://127.0.0.1:" + hot.metricsPort() + "/metrics)" : ""));
+        out.println("  tiering service:  running in this process" + tieringMetricsAt + "; inlet tiering status shows the lag");
+        if (!noDemo) {
+            LocalDemo demo = new LocalDemo(catalog, out);
+            demo.createTables();
+            demo.createClicks();
+            long rows = LocalDemo.feedClicks(hotEndpoint, 100);
+            out.println("  wrote 100 clicks to " + LocalDemo.CLICKS + " (" + rows + " rows in the hot store)");
+        }
+        out.println();
+        out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet table describe demo.orders_paimon");
+        out.println("Not running yet: tiering into Iceberg, union reads and Trino (see README's status table).");
+        out.flush();
+        if (exitAfterSetup) {
+            return;
+        }
+        out.println("Running; press Ctrl-C to stop.");
+        out.flush();
+        String by = signal.await();
+        out.println("Stopping (" + by + ") ...");
+        out.flush();
     }
 
     private static void createBuckets(S3Settings s3, CatalogSettings settings)

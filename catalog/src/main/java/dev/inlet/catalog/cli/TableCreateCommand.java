@@ -82,7 +82,7 @@ public final class TableCreateCommand
     @Option(names = "--lake-option", paramLabel = "KEY=VALUE", description = "Option passed to the lake table, e.g. file.format=orc or format-version=3; repeatable.")
     Map<String, String> lakeOptions = new LinkedHashMap<>();
 
-    @Option(names = "--freshness", paramLabel = "DURATION", description = "How old the lake snapshot may get, e.g. 30s or 5m (default: 1m).")
+    @Option(names = "--freshness", paramLabel = "DURATION", description = "How old the lake snapshot may get, e.g. 10s or 5m (default: 30s).")
     String freshness;
 
     @Option(names = "--hot-retention", paramLabel = "DURATION", description = "How long tiered data stays in the hot store, e.g. 6h or 7d (default: 7d).")

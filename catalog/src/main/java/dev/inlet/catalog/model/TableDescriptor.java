@@ -47,7 +47,7 @@ public record TableDescriptor(
         Duration hotRetention,
         Optional<String> comment)
 {
-    public static final Duration DEFAULT_FRESHNESS = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_FRESHNESS = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HOT_RETENTION = Duration.ofDays(7);
     public static final int DEFAULT_BUCKET_COUNT = 4;
 

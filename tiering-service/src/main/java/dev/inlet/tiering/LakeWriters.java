@@ -1,0 +1,40 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.tiering;
+
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.tiering.paimon.PaimonTierWriter;
+
+import static java.util.Objects.requireNonNull;
+
+/** Opens the lake writer of a table's format for one round. */
+public final class LakeWriters
+{
+    private final InletCatalog catalog;
+    private final String commitUser;
+
+    public LakeWriters(InletCatalog catalog, String commitUser)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.commitUser = requireNonNull(commitUser, "commitUser is null");
+    }
+
+    /** Whether tiering into this format is built. */
+    public static boolean supports(LakeFormat format)
+    {
+        return format == LakeFormat.PAIMON;
+    }
+
+    public LakeTierWriter open(TableInfo table)
+    {
+        return switch (table.descriptor().lakeFormat()) {
+            case PAIMON -> new PaimonTierWriter(((PaimonLakeBridge) catalog.bridge(LakeFormat.PAIMON)).loadTable(table.path()), table.tableId(), commitUser);
+            case ICEBERG -> throw new UnsupportedOperationException("Tiering into Iceberg is not built yet (" + table.path() + ")");
+            case NONE -> throw new IllegalArgumentException("Table " + table.path() + " has no lake table");
+        };
+    }
+}

@@ -1,0 +1,329 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.tiering;
+
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.protocol.Actions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The tiering daemon: finds the catalog's lake tables and runs a {@link TieringRound} for each
+ * every {@code freshness} (the table's setting), on a pool of {@code tiering.threads} threads.
+ *
+ * <p>Scheduling is fair: a round is started for the table whose turn is oldest, one round per
+ * table at a time, so a slow or huge table holds one thread and never delays the others' turns
+ * beyond the pool's size. A failed round is retried with exponential backoff; the failure is
+ * logged once per streak (then again when the table recovers), not once per attempt.
+ */
+public final class TieringService
+        implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TieringService.class);
+
+    private final InletCatalog catalog;
+    private final InletClient client;
+    private final TieringRound round;
+    private final TieringMetrics metrics;
+    private final Clock clock;
+    private final int threads;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration discoveryInterval;
+    private final Duration shutdownGrace;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    // guarded by lock
+    private final Map<TablePath, TableTurn> tables = new HashMap<>();
+    private final Set<TablePath> skipped = new HashSet<>();
+    private int running;
+    private boolean stopped;
+    private Instant nextDiscovery = Instant.MIN;
+
+    private final ExecutorService workers;
+    private final Thread scheduler;
+
+    /** When a table's next round is due and how its last ones went. */
+    private static final class TableTurn
+    {
+        final TablePath path;
+        Duration freshness;
+        Instant due;
+        boolean running;
+        int failures;
+
+        TableTurn(TablePath path, Duration freshness, Instant due)
+        {
+            this.path = path;
+            this.freshness = freshness;
+            this.due = due;
+        }
+    }
+
+    public TieringService(InletCatalog catalog, InletClient client, InletConfig config, TieringMetrics metrics, RoundHooks hooks)
+    {
+        this(catalog, client, config, metrics, hooks, Clock.systemUTC());
+    }
+
+    TieringService(InletCatalog catalog, InletClient client, InletConfig config, TieringMetrics metrics, RoundHooks hooks, Clock clock)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.client = requireNonNull(client, "client is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        LakeWriters writers = new LakeWriters(catalog, config.get(TieringOptions.COMMIT_USER));
+        this.round = new TieringRound(catalog, client, writers::open, hooks, config.get(TieringOptions.READ_TIMEOUT));
+        this.threads = config.get(TieringOptions.THREADS);
+        if (threads < 1) {
+            throw new IllegalArgumentException(TieringOptions.THREADS.key() + " must be at least 1, not " + threads);
+        }
+        this.initialBackoff = config.get(TieringOptions.RETRY_INITIAL_BACKOFF);
+        this.maxBackoff = config.get(TieringOptions.RETRY_MAX_BACKOFF);
+        this.discoveryInterval = config.get(TieringOptions.DISCOVERY_INTERVAL);
+        this.shutdownGrace = config.get(TieringOptions.SHUTDOWN_GRACE);
+        this.workers = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("inlet-tiering-", 0).daemon().unstarted(r));
+        this.scheduler = Thread.ofPlatform().name("inlet-tiering-scheduler").daemon().unstarted(this::schedule);
+    }
+
+    public TieringService start()
+    {
+        scheduler.start();
+        LOG.info("Tiering service started: {} threads, catalog {}", threads, catalog.settings().database());
+        return this;
+    }
+
+    /** The lake tables this service tiers now. */
+    public List<TablePath> tables()
+    {
+        lock.lock();
+        try {
+            return tables.keySet().stream().sorted(Comparator.comparing(TablePath::toString)).toList();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private void schedule()
+    {
+        lock.lock();
+        try {
+            while (!stopped) {
+                Instant now = clock.instant();
+                if (!now.isBefore(nextDiscovery)) {
+                    lock.unlock();
+                    try {
+                        discover();
+                    }
+                    finally {
+                        lock.lock();
+                    }
+                    nextDiscovery = clock.instant().plus(discoveryInterval);
+                    continue;
+                }
+                // the table whose turn is oldest first: fair under a full pool
+                Optional<TableTurn> next = tables.values().stream().filter(t -> !t.running && !t.due.isAfter(now)).min(Comparator.comparing(t -> t.due));
+                if (next.isPresent() && running < threads) {
+                    TableTurn turn = next.get();
+                    turn.running = true;
+                    running++;
+                    workers.execute(() -> runRound(turn));
+                    continue;
+                }
+                Instant wake = nextDiscovery;
+                for (TableTurn t : tables.values()) {
+                    if (!t.running && t.due.isBefore(wake)) {
+                        wake = t.due;
+                    }
+                }
+                long waitMillis = Math.max(1, Math.min(1000, Duration.between(now, wake).toMillis()));
+                changed.await(waitMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads the catalog's lake tables: new ones get a turn now, dropped ones are forgotten. */
+    private void discover()
+    {
+        Map<TablePath, Duration> found = new HashMap<>();
+        try {
+            for (String database : catalog.listDatabases()) {
+                for (TablePath path : catalog.listTables(database)) {
+                    Optional<TableInfo> info = catalog.findTable(path);
+                    if (info.isEmpty() || info.get().descriptor().lakeFormat() == LakeFormat.NONE) {
+                        continue;
+                    }
+                    LakeFormat format = info.get().descriptor().lakeFormat();
+                    if (!LakeWriters.supports(format)) {
+                        if (skipped.add(path)) {
+                            LOG.warn("Table {} has lake format {}, which tiering does not write yet; it stays in the hot store", path, format);
+                        }
+                        continue;
+                    }
+                    found.put(path, info.get().descriptor().freshness());
+                }
+            }
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Cannot read the lake tables from the catalog; retrying in {}: {}", discoveryInterval, e.toString());
+            return;
+        }
+        lock.lock();
+        try {
+            tables.keySet().removeIf(path -> !found.containsKey(path) && !tables.get(path).running);
+            Instant now = clock.instant();
+            found.forEach((path, freshness) -> {
+                TableTurn turn = tables.get(path);
+                if (turn == null) {
+                    tables.put(path, new TableTurn(path, freshness, now));
+                    LOG.info("Tiering {} every {}", path, freshness);
+                }
+                else {
+                    turn.freshness = freshness;
+                }
+            });
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private void runRound(TableTurn turn)
+    {
+        Instant started = clock.instant();
+        String table = turn.path.toString();
+        Instant due;
+        try {
+            Optional<TieringRound.Result> result = round.run(turn.path);
+            metrics.rounds.labelValues(table, result.isPresent() ? "committed" : "empty").inc();
+            result.ifPresent(r -> {
+                metrics.rows.labelValues(table).inc(r.rows());
+                metrics.roundSeconds.labelValues(table).observe(Duration.between(started, clock.instant()).toMillis() / 1000.0);
+            });
+            if (turn.failures > 0) {
+                LOG.info("Tiering {} works again after {} failed rounds", turn.path, turn.failures);
+            }
+            turn.failures = 0;
+            due = started.plus(turn.freshness);
+            updateLag(turn.path);
+        }
+        catch (RuntimeException e) {
+            metrics.rounds.labelValues(table, "failed").inc();
+            turn.failures++;
+            Duration backoff = backoff(turn.failures);
+            if (turn.failures == 1) {
+                LOG.warn("Tiering round of {} failed; retrying with backoff up to {} (further failures in a row are logged at debug level)", turn.path, maxBackoff, e);
+            }
+            else {
+                LOG.debug("Tiering round of {} failed again ({} in a row); next try in {}", turn.path, turn.failures, backoff, e);
+            }
+            due = clock.instant().plus(backoff);
+        }
+        lock.lock();
+        try {
+            turn.running = false;
+            turn.due = due;
+            running--;
+            changed.signalAll();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    Duration backoff(int failures)
+    {
+        long factor = 1L << Math.min(failures - 1, 20);
+        Duration backoff = initialBackoff.multipliedBy(factor);
+        return backoff.compareTo(maxBackoff) > 0 ? maxBackoff : backoff;
+    }
+
+    private void updateLag(TablePath path)
+    {
+        try {
+            TableInfo info = catalog.getTable(path);
+            Map<String, Long> tiered = new HashMap<>();
+            Instant newest = Instant.MIN;
+            for (TieredOffset o : catalog.store().tieredOffsets(info.tableId())) {
+                tiered.put(o.partition() + "/" + o.bucket(), o.offset());
+                newest = o.updatedAt().isAfter(newest) ? o.updatedAt() : newest;
+            }
+            long lag = 0;
+            for (Actions.PartitionInfo partition : client.partitions(path.toString())) {
+                for (Actions.BucketOffset o : client.offsets(path.toString(), partition.name(), Actions.OffsetSpec.LATEST, 0)) {
+                    long behind = Math.max(0, o.offset() - tiered.getOrDefault(partition.name() + "/" + o.bucket(), 0L));
+                    metrics.lagOffsets.labelValues(path.toString(), partition.name(), Integer.toString(o.bucket())).set(behind);
+                    lag += behind;
+                }
+            }
+            metrics.lakeAgeSeconds.labelValues(path.toString()).set(lag == 0 || newest.equals(Instant.MIN) ? 0 : Duration.between(newest, clock.instant()).toMillis() / 1000.0);
+        }
+        catch (RuntimeException e) {
+            LOG.debug("Cannot update the lag of {}", path, e);
+        }
+    }
+
+    /**
+     * Stops starting rounds and waits up to {@code tiering.shutdown-grace} for the running ones;
+     * a round still running then is abandoned (it commits nothing, or its commit is adopted by the
+     * next round of whichever process tiers the table next).
+     */
+    @Override
+    public void close()
+    {
+        lock.lock();
+        try {
+            stopped = true;
+            changed.signalAll();
+        }
+        finally {
+            lock.unlock();
+        }
+        try {
+            scheduler.join(shutdownGrace.toMillis());
+            workers.shutdown();
+            if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Tiering rounds still running after {}; abandoning them", shutdownGrace);
+                workers.shutdownNow();
+            }
+        }
+        catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Tiering service stopped");
+    }
+}
