@@ -74,7 +74,7 @@ class InletLauncherIT
 
         int hotPort = dev.inlet.catalog.testing.FreePorts.loopback();
         Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--s3-port", "0", "--set", "server.port=" + hotPort,
-                "--set", "server.metrics.port=0").directory(dir.toFile()).redirectErrorStream(true).start();
+                "--set", "server.metrics.port=0", "--set", "tiering.metrics.port=0").directory(dir.toFile()).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8))) {
@@ -122,6 +122,19 @@ class InletLauncherIT
             Result tail = run("tail", "demo.clicks", "--from", "earliest", "--limit", "3", "--columns", "click_id", "--set", "server.endpoint=grpc://127.0.0.1:" + hotPort);
             assertThat(tail.exitCode()).as(tail.out()).isZero();
             assertThat(tail.out().lines().filter(l -> l.startsWith("{")).toList()).hasSize(3).allMatch(l -> l.matches("\\{\"_bucket\":[0-3],\"_offset\":\\d+,\"click_id\":\\d+}"));
+            // the tiering service inside inlet local writes the demo's clicks to their Paimon table
+            Instant tieredBy = Instant.now().plus(Duration.ofSeconds(90));
+            while (true) {
+                Result status = run("tiering", "status", "--set", "server.endpoint=grpc://127.0.0.1:" + hotPort);
+                assertThat(status.exitCode()).as(status.out()).isZero();
+                List<String[]> clicks = status.out().lines().filter(l -> l.startsWith("demo.clicks ")).map(l -> l.trim().split("\\s+")).toList();
+                assertThat(clicks).as(status.out()).hasSize(4);
+                if (clicks.stream().allMatch(c -> !c[2].equals("-") && c[c.length - 1].equals("0"))) {
+                    assertThat(clicks.stream().mapToLong(c -> Long.parseLong(c[c.length - 3])).sum()).as(status.out()).isEqualTo(100);
+                    break;
+                }
+                assertThat(Instant.now()).as("demo.clicks not tiered yet: %s", status.out()).isBefore(tieredBy);
+            }
             // the lake files are in the embedded store's folder
             assertThat(data.resolve("s3/inlet-lake/paimon/demo.db/orders_paimon/schema/schema-0")).exists();
 
