@@ -23,9 +23,9 @@ import dev.inlet.tiering.TieringOptions;
 import dev.inlet.tiering.TieringService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;

@@ -24,14 +24,17 @@ import static java.util.Objects.requireNonNull;
  *
  * @param snapshotId the lake snapshot
  * @param round the tiering round that committed it (rounds of a table only grow)
+ * @param epoch the tiering lease epoch it was committed under ({@link dev.inlet.catalog.model.TieringLease})
  * @param offsets per bucket, the first offset not in the lake
  */
-public record LakeCheckpoint(long snapshotId, long round, Map<BucketRef, Long> offsets)
+public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<BucketRef, Long> offsets)
 {
     /** Snapshot property: the JSON list of {@code {"partition", "bucket", "offset"}}. */
     public static final String OFFSETS_PROPERTY = "inlet.offsets";
     /** Snapshot property: the round number. */
     public static final String ROUND_PROPERTY = "inlet.round";
+    /** Snapshot property: the lease epoch of the process that committed it. */
+    public static final String EPOCH_PROPERTY = "inlet.epoch";
     /** Snapshot property: the Inlet table id, so that a lake table is never mistaken for another's. */
     public static final String TABLE_ID_PROPERTY = "inlet.table-id";
 
@@ -44,14 +47,15 @@ public record LakeCheckpoint(long snapshotId, long round, Map<BucketRef, Long> o
 
     private record Entry(String partition, int bucket, long offset) {}
 
-    /** The properties a snapshot committing {@code offsets} in {@code round} carries. */
-    public static Map<String, String> properties(long tableId, long round, Map<BucketRef, Long> offsets)
+    /** The properties a snapshot committing {@code offsets} in {@code round} under {@code epoch} carries. */
+    public static Map<String, String> properties(long tableId, long round, long epoch, Map<BucketRef, Long> offsets)
     {
         List<Entry> entries = new ArrayList<>();
         // sorted, so that the same offsets always give the same text
         sorted(offsets).forEach((key, offset) -> entries.add(new Entry(key.partition(), key.bucket(), offset)));
         try {
-            return Map.of(OFFSETS_PROPERTY, JSON.writeValueAsString(entries), ROUND_PROPERTY, Long.toString(round), TABLE_ID_PROPERTY, Long.toString(tableId));
+            return Map.of(OFFSETS_PROPERTY, JSON.writeValueAsString(entries), ROUND_PROPERTY, Long.toString(round), EPOCH_PROPERTY, Long.toString(epoch),
+                    TABLE_ID_PROPERTY, Long.toString(tableId));
         }
         catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -77,7 +81,7 @@ public record LakeCheckpoint(long snapshotId, long round, Map<BucketRef, Long> o
             for (Entry e : entries) {
                 offsets.put(new BucketRef(e.partition(), e.bucket()), e.offset());
             }
-            return new LakeCheckpoint(snapshotId, Long.parseLong(properties.get(ROUND_PROPERTY)), offsets);
+            return new LakeCheckpoint(snapshotId, Long.parseLong(properties.get(ROUND_PROPERTY)), Long.parseLong(properties.getOrDefault(EPOCH_PROPERTY, "0")), offsets);
         }
         catch (JsonProcessingException | RuntimeException e) {
             throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "Snapshot " + snapshotId + " of lake table " + lakeTable + " has unreadable tiering properties "

@@ -16,7 +16,11 @@ import java.util.Optional;
 public interface LakeTierWriter
         extends AutoCloseable
 {
-    /** The newest snapshot tiering committed to the lake table, or empty if none. */
+    /**
+     * The newest snapshot tiering committed to the lake table, or empty if none. A snapshot
+     * committed under a lower lease epoch than the tiering snapshot before it (a process that lost
+     * its lease committed late) is rolled back first, when it is the table's newest snapshot.
+     */
     Optional<LakeCheckpoint> lastCommitted();
 
     /**
@@ -26,13 +30,13 @@ public interface LakeTierWriter
     void write(ScanBatch batch, int from, int to);
 
     /**
-     * Commits what was written as one snapshot whose properties record {@code offsets}
-     * ({@link LakeCheckpoint#properties}). A round the lake already holds (a retry after a commit
-     * whose outcome was lost) is not committed again.
+     * Commits what was written as one snapshot whose properties record {@code offsets} and
+     * {@code epoch} ({@link LakeCheckpoint#properties}). A round the lake already holds (a retry
+     * after a commit whose outcome was lost) is not committed again.
      *
      * @return the id of the snapshot that holds the round
      */
-    long commit(long round, Map<BucketRef, Long> offsets);
+    long commit(long round, long epoch, Map<BucketRef, Long> offsets);
 
     @Override
     void close();

@@ -32,6 +32,8 @@ public final class TieringOptions
             "How often the catalog is read for lake tables created, altered or dropped.");
     public static final ConfigOption<Duration> SHUTDOWN_GRACE = duration("tiering.shutdown-grace", Duration.ofSeconds(30),
             "On SIGTERM or Ctrl-C, how long running rounds may take to finish before they are abandoned (an abandoned round commits nothing; the next one redoes it).");
+    public static final ConfigOption<Duration> LEASE_TTL = duration("tiering.lease.ttl", Duration.ofMinutes(1),
+            "How long a tiering process holds a table without renewing its lease (renewed at each round's start, between buckets and before each commit). When a process dies, another takes its tables over after this long.");
     public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("tiering.metrics.port", 9125,
             "Port of the tiering service's Prometheus metrics endpoint (http://<tiering.metrics.host>:<port>/metrics); 0 turns it off, -1 picks a free port.");
     public static final ConfigOption<String> METRICS_HOST = ConfigOption.string("tiering.metrics.host", "127.0.0.1",
@@ -45,7 +47,7 @@ public final class TieringOptions
 
     public static List<ConfigOption<?>> all()
     {
-        return List.of(THREADS, COMMIT_USER, READ_TIMEOUT, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, DISCOVERY_INTERVAL, SHUTDOWN_GRACE, METRICS_PORT, METRICS_HOST);
+        return List.of(THREADS, COMMIT_USER, READ_TIMEOUT, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, DISCOVERY_INTERVAL, SHUTDOWN_GRACE, LEASE_TTL, METRICS_PORT, METRICS_HOST);
     }
 
     private static ConfigOption<Duration> duration(String key, Duration defaultValue, String description)

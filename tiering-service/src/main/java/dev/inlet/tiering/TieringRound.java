@@ -85,6 +85,17 @@ public final class TieringRound
      */
     public Optional<Result> run(TablePath path)
     {
+        return run(path, Fence.NONE);
+    }
+
+    /**
+     * Runs one round of {@code path} under a tiering lease.
+     *
+     * @throws InletException {@code TIERING_FENCED} if the lease was lost or another process
+     *     committed to the lake table during the round (nothing is committed then)
+     */
+    public Optional<Result> run(TablePath path, Fence fence)
+    {
         TableInfo table = catalog.getTable(path);
         String name = path.toString();
         try (LakeTierWriter lake = writers.apply(table)) {
@@ -109,6 +120,7 @@ public final class TieringRound
                 if (to > from) {
                     rows += copy(name, lake, bucket, from, to);
                     moved = true;
+                    fence.renew();
                 }
                 next.put(bucket, to);
             }
@@ -116,7 +128,14 @@ public final class TieringRound
             if (!moved) {
                 return Optional.empty();
             }
-            long snapshot = lake.commit(round, next);
+            // the fences: still the lease holder, and nobody committed since the round was planned
+            fence.renew();
+            Optional<LakeCheckpoint> now = lake.lastCommitted();
+            if (!now.map(LakeCheckpoint::snapshotId).equals(checkpoint.map(LakeCheckpoint::snapshotId))) {
+                throw new InletException(InletErrorCode.TIERING_FENCED, "Lake table of " + path + " gained tiering snapshot " + now.map(c -> c.snapshotId() + " (round " + c.round()
+                        + ", epoch " + c.epoch() + ")").orElse("-") + " while round " + round + " (epoch " + fence.epoch() + ") ran; the round commits nothing");
+            }
+            long snapshot = lake.commit(round, fence.epoch(), next);
             hooks.reached(RoundPoint.LAKE_COMMITTED, name);
             record(table, snapshot, next);
             hooks.reached(RoundPoint.RECORDED, name);
@@ -141,6 +160,15 @@ public final class TieringRound
         if (known) {
             return false;
         }
+        boolean behind = recorded.stream().anyMatch(o -> o.offset() > lake.offsets().getOrDefault(new BucketRef(o.partition(), o.bucket()), 0L));
+        if (behind) {
+            // only after the lake rolled back a snapshot committed under a lapsed lease: the
+            // catalog follows the lake back, and the next rounds tier those rows again
+            LOG.warn("The catalog records offsets of {} beyond its lake snapshot {} (round {}, epoch {}); setting them back to the lake's", table.path(), lake.snapshotId(), lake.round(),
+                    lake.epoch());
+            catalog.store().replaceTieredOffsets(table.path(), table.tableId(), lake.snapshotId(), tieredOffsets(lake.snapshotId(), lake.offsets()));
+            return true;
+        }
         LOG.info("Adopting lake snapshot {} of {} (round {}), which the catalog has not recorded", lake.snapshotId(), table.path(), lake.round());
         record(table, lake.snapshotId(), lake.offsets());
         return true;
@@ -148,10 +176,15 @@ public final class TieringRound
 
     private void record(TableInfo table, long snapshot, Map<BucketRef, Long> offsets)
     {
+        catalog.store().recordTieredOffsets(table.path(), table.tableId(), snapshot, tieredOffsets(snapshot, offsets));
+    }
+
+    private static List<TieredOffset> tieredOffsets(long snapshot, Map<BucketRef, Long> offsets)
+    {
         Instant now = Instant.now();
         List<TieredOffset> rows = new ArrayList<>();
         offsets.forEach((bucket, offset) -> rows.add(new TieredOffset(bucket.partition(), bucket.bucket(), snapshot, offset, now)));
-        catalog.store().recordTieredOffsets(table.path(), table.tableId(), snapshot, rows);
+        return rows;
     }
 
     /** Per bucket of every partition, the hot store's high-water mark now. */

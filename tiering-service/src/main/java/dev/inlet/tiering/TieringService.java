@@ -5,10 +5,13 @@ package dev.inlet.tiering;
 
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.catalog.model.TieringLease;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.protocol.Actions;
 import org.slf4j.Logger;
@@ -57,6 +60,8 @@ public final class TieringService
     private final Duration maxBackoff;
     private final Duration discoveryInterval;
     private final Duration shutdownGrace;
+    private final Duration leaseTtl;
+    private final String owner;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -78,6 +83,8 @@ public final class TieringService
         Instant due;
         boolean running;
         int failures;
+        // the lease this process holds on the table, if any; touched by the round's worker only
+        volatile TieringLease lease;
 
         TableTurn(TablePath path, Duration freshness, Instant due)
         {
@@ -108,6 +115,8 @@ public final class TieringService
         this.maxBackoff = config.get(TieringOptions.RETRY_MAX_BACKOFF);
         this.discoveryInterval = config.get(TieringOptions.DISCOVERY_INTERVAL);
         this.shutdownGrace = config.get(TieringOptions.SHUTDOWN_GRACE);
+        this.leaseTtl = config.get(TieringOptions.LEASE_TTL);
+        this.owner = ownerId();
         this.workers = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("inlet-tiering-", 0).daemon().unstarted(r));
         this.scheduler = Thread.ofPlatform().name("inlet-tiering-scheduler").daemon().unstarted(this::schedule);
     }
@@ -221,13 +230,45 @@ public final class TieringService
         }
     }
 
+    /** Who this process is in the lease table: host, process id and a random part (two services in one JVM differ). */
+    private static String ownerId()
+    {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        }
+        catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
+    }
+
+    public String owner()
+    {
+        return owner;
+    }
+
     private void runRound(TableTurn turn)
     {
         Instant started = clock.instant();
         String table = turn.path.toString();
         Instant due;
         try {
-            Optional<TieringRound.Result> result = round.run(turn.path);
+            Optional<TableInfo> info = catalog.findTable(turn.path);
+            Optional<TieringLease> lease = info.isEmpty() ? Optional.empty()
+                    : catalog.store().acquireTieringLease(info.get().tableId(), owner, leaseTtl, clock.instant());
+            if (lease.isEmpty()) {
+                // another process tiers it (or it was just dropped): look again before its lease could lapse
+                turn.lease = null;
+                metrics.rounds.labelValues(table, "not-leased").inc();
+                finish(turn, started.plus(min(turn.freshness, leaseTtl.dividedBy(2))));
+                return;
+            }
+            if (turn.lease == null || turn.lease.epoch() != lease.get().epoch()) {
+                LOG.info("Tiering {} under lease epoch {}", turn.path, lease.get().epoch());
+            }
+            turn.lease = lease.get();
+            Optional<TieringRound.Result> result = round.run(turn.path, new LeaseFence(lease.get()));
             metrics.rounds.labelValues(table, result.isPresent() ? "committed" : "empty").inc();
             result.ifPresent(r -> {
                 metrics.rows.labelValues(table).inc(r.rows());
@@ -252,6 +293,11 @@ public final class TieringService
             }
             due = clock.instant().plus(backoff);
         }
+        finish(turn, due);
+    }
+
+    private void finish(TableTurn turn, Instant due)
+    {
         lock.lock();
         try {
             turn.running = false;
@@ -261,6 +307,38 @@ public final class TieringService
         }
         finally {
             lock.unlock();
+        }
+    }
+
+    private static Duration min(Duration a, Duration b)
+    {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** The fence of a round: this process's lease on the table, renewed in the catalog database. */
+    private final class LeaseFence
+            implements Fence
+    {
+        private final TieringLease lease;
+
+        LeaseFence(TieringLease lease)
+        {
+            this.lease = lease;
+        }
+
+        @Override
+        public long epoch()
+        {
+            return lease.epoch();
+        }
+
+        @Override
+        public void renew()
+        {
+            if (!catalog.store().renewTieringLease(lease.tableId(), owner, lease.epoch(), leaseTtl, clock.instant())) {
+                throw new InletException(InletErrorCode.TIERING_FENCED, "The tiering lease of table id " + lease.tableId() + " (epoch " + lease.epoch() + ", owner " + owner
+                        + ") lapsed or was taken over; this round commits nothing");
+            }
         }
     }
 
@@ -323,6 +401,18 @@ public final class TieringService
         catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        // let other processes take these tables over at once instead of after the lease lapses
+        for (TableTurn turn : List.copyOf(tables.values())) {
+            TieringLease lease = turn.lease;
+            if (lease != null && !turn.running) {
+                try {
+                    catalog.store().releaseTieringLease(lease.tableId(), owner, lease.epoch());
+                }
+                catch (RuntimeException e) {
+                    LOG.debug("Cannot release the tiering lease of {}", turn.path, e);
+                }
+            }
         }
         LOG.info("Tiering service stopped");
     }

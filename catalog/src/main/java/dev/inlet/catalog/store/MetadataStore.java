@@ -9,11 +9,13 @@ import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.catalog.model.TieringLease;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,7 +252,7 @@ public final class MetadataStore
                 deleted = p.executeUpdate();
             }
             for (String sql : List.of("DELETE FROM inlet_table_schemas WHERE table_id = ?", "DELETE FROM inlet_tiered_offsets WHERE table_id = ?",
-                    "DELETE FROM inlet_auto_increment WHERE table_id = ?")) {
+                    "DELETE FROM inlet_auto_increment WHERE table_id = ?", "DELETE FROM inlet_tiering_leases WHERE table_id = ?")) {
                 try (PreparedStatement p = c.prepareStatement(sql)) {
                     p.setLong(1, table.tableId());
                     p.executeUpdate();
@@ -350,6 +352,125 @@ public final class MetadataStore
             }
             return null;
         });
+    }
+
+    /**
+     * Replaces a table's tiered offsets with those of lake snapshot {@code lakeSnapshotId}, also
+     * where that moves them back: for tiering only, after it rolled back a lake snapshot that had
+     * been committed under a lapsed lease (the lake is the truth, and it no longer has those rows).
+     */
+    public void replaceTieredOffsets(TablePath path, long tableId, long lakeSnapshotId, List<TieredOffset> offsets)
+    {
+        inTransaction("replace tiered offsets of " + path, c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM inlet_tiered_offsets WHERE table_id = ?")) {
+                p.setLong(1, tableId);
+                p.executeUpdate();
+            }
+            long now = System.currentTimeMillis();
+            for (TieredOffset o : offsets) {
+                try (PreparedStatement p = c.prepareStatement("""
+                        INSERT INTO inlet_tiered_offsets (table_id, partition_name, bucket, lake_snapshot_id, tiered_offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)""")) {
+                    p.setLong(1, tableId);
+                    p.setString(2, o.partition());
+                    p.setInt(3, o.bucket());
+                    p.setLong(4, lakeSnapshotId);
+                    p.setLong(5, o.offset());
+                    p.setLong(6, now);
+                    p.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    // --- tiering leases ---
+
+    /**
+     * Takes the tiering lease of a table for {@code owner} until {@code now + ttl}, or extends it if
+     * {@code owner} holds it already. One conditional update: of several processes asking at once,
+     * exactly one gets a lapsed or free lease, and its epoch is one higher than any before.
+     *
+     * @return the lease, or empty if another owner holds it and it has not lapsed
+     */
+    public Optional<TieringLease> acquireTieringLease(long tableId, String owner, Duration ttl, Instant now)
+    {
+        return inTransaction("acquire the tiering lease of table id " + tableId, c -> {
+            try (PreparedStatement p = c.prepareStatement("""
+                    INSERT INTO inlet_tiering_leases (table_id, owner, epoch, expires_at) VALUES (?, '', 0, 0)
+                    ON CONFLICT (table_id) DO NOTHING""")) {
+                p.setLong(1, tableId);
+                p.executeUpdate();
+            }
+            // the same owner before it lapsed keeps its epoch; anyone else, or a lapsed owner, raises it
+            try (PreparedStatement p = c.prepareStatement("""
+                    UPDATE inlet_tiering_leases
+                    SET epoch = CASE WHEN owner = ? AND expires_at > ? THEN epoch ELSE epoch + 1 END, owner = ?, expires_at = ?
+                    WHERE table_id = ? AND (owner = ? OR expires_at <= ?)""")) {
+                p.setString(1, owner);
+                p.setLong(2, now.toEpochMilli());
+                p.setString(3, owner);
+                p.setLong(4, now.plus(ttl).toEpochMilli());
+                p.setLong(5, tableId);
+                p.setString(6, owner);
+                p.setLong(7, now.toEpochMilli());
+                p.executeUpdate();
+            }
+            return tieringLease(c, tableId).filter(lease -> lease.owner().equals(owner));
+        });
+    }
+
+    /**
+     * Extends a lease its owner still holds under {@code epoch} and that has not lapsed.
+     *
+     * @return false if it lapsed or was taken over: the owner must stop and acquire it again
+     */
+    public boolean renewTieringLease(long tableId, String owner, long epoch, Duration ttl, Instant now)
+    {
+        return inTransaction("renew the tiering lease of table id " + tableId, c -> {
+            try (PreparedStatement p = c.prepareStatement("""
+                    UPDATE inlet_tiering_leases SET expires_at = ? WHERE table_id = ? AND owner = ? AND epoch = ? AND expires_at > ?""")) {
+                p.setLong(1, now.plus(ttl).toEpochMilli());
+                p.setLong(2, tableId);
+                p.setString(3, owner);
+                p.setLong(4, epoch);
+                p.setLong(5, now.toEpochMilli());
+                return p.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Gives a lease up at once (the next owner raises the epoch); a lease held by someone else is left alone. */
+    public void releaseTieringLease(long tableId, String owner, long epoch)
+    {
+        inTransaction("release the tiering lease of table id " + tableId, c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE inlet_tiering_leases SET expires_at = 0 WHERE table_id = ? AND owner = ? AND epoch = ?")) {
+                p.setLong(1, tableId);
+                p.setString(2, owner);
+                p.setLong(3, epoch);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The table's tiering lease as recorded (lapsed or not), or empty if none was ever taken. */
+    public Optional<TieringLease> tieringLease(long tableId)
+    {
+        return inTransaction("read the tiering lease of table id " + tableId, c -> tieringLease(c, tableId));
+    }
+
+    private static Optional<TieringLease> tieringLease(Connection c, long tableId)
+            throws SQLException
+    {
+        try (PreparedStatement p = c.prepareStatement("SELECT owner, epoch, expires_at FROM inlet_tiering_leases WHERE table_id = ?")) {
+            p.setLong(1, tableId);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next() || r.getString(1).isEmpty()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TieringLease(tableId, r.getString(1), r.getLong(2), Instant.ofEpochMilli(r.getLong(3))));
+            }
+        }
     }
 
     // --- internals ---

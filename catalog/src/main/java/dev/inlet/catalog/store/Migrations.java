@@ -65,7 +65,14 @@ public final class Migrations
                     CREATE TABLE inlet_auto_increment (
                         table_id BIGINT PRIMARY KEY,
                         next_id BIGINT NOT NULL,
-                        updated_at BIGINT NOT NULL)""")));
+                        updated_at BIGINT NOT NULL)""")),
+            new Migration(3, "tiering leases", dialect -> List.of(
+                    """
+                    CREATE TABLE inlet_tiering_leases (
+                        table_id BIGINT PRIMARY KEY,
+                        owner TEXT NOT NULL,
+                        epoch BIGINT NOT NULL,
+                        expires_at BIGINT NOT NULL)""")));
 
     private Migrations() {}
 

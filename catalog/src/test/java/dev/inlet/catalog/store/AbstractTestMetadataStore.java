@@ -11,11 +11,13 @@ import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.catalog.model.TieringLease;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -261,6 +263,66 @@ abstract class AbstractTestMetadataStore
         assertThatThrownBy(() -> store.allocateAutoIncrement(ORDERS, table.tableId(), 1))
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.TABLE_NOT_FOUND))
                 .hasMessage("Table shop.orders (id " + table.tableId() + ") no longer exists; no ids allocated");
+    }
+
+    @Test
+    void aTieringLeaseHasOneHolderAndEveryTakeoverRaisesItsEpoch()
+            throws Exception
+    {
+        store.createDatabase("shop", Optional.empty());
+        TableInfo table = store.insertTable(ORDERS, orders());
+        long id = table.tableId();
+        Instant t0 = Instant.ofEpochSecond(1_000_000);
+        Duration ttl = Duration.ofSeconds(30);
+
+        TieringLease first = store.acquireTieringLease(id, "a", ttl, t0).orElseThrow();
+        assertThat(first).isEqualTo(new TieringLease(id, "a", 1, t0.plus(ttl)));
+        assertThat(store.acquireTieringLease(id, "b", ttl, t0.plusSeconds(10))).as("held by a").isEmpty();
+        // a asking again before it lapses keeps its epoch
+        assertThat(store.acquireTieringLease(id, "a", ttl, t0.plusSeconds(10)).orElseThrow().epoch()).isEqualTo(1);
+        assertThat(store.renewTieringLease(id, "a", 1, ttl, t0.plusSeconds(20))).isTrue();
+        assertThat(store.renewTieringLease(id, "b", 1, ttl, t0.plusSeconds(20))).as("b never held it").isFalse();
+
+        // lapsed: b takes it over under epoch 2, and a can no longer renew epoch 1
+        TieringLease second = store.acquireTieringLease(id, "b", ttl, t0.plusSeconds(51)).orElseThrow();
+        assertThat(second.epoch()).isEqualTo(2);
+        assertThat(store.renewTieringLease(id, "a", 1, ttl, t0.plusSeconds(52))).isFalse();
+        assertThat(store.acquireTieringLease(id, "a", ttl, t0.plusSeconds(52))).isEmpty();
+
+        // released: the next owner gets it at once, with a higher epoch
+        store.releaseTieringLease(id, "a", 1); // not a's to release: no effect
+        assertThat(store.tieringLease(id).orElseThrow().owner()).isEqualTo("b");
+        store.releaseTieringLease(id, "b", 2);
+        assertThat(store.acquireTieringLease(id, "a", ttl, t0.plusSeconds(53)).orElseThrow().epoch()).isEqualTo(3);
+
+        // several processes after a lapse: exactly one wins, under the next epoch
+        Instant lapsed = t0.plusSeconds(200);
+        int contenders = 6;
+        CyclicBarrier barrier = new CyclicBarrier(contenders);
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            List<Future<Optional<TieringLease>>> results = new ArrayList<>();
+            for (int i = 0; i < contenders; i++) {
+                MetadataStore own = new MetadataStore(database);
+                String owner = "worker-" + i;
+                results.add(pool.submit(() -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    return own.acquireTieringLease(id, owner, ttl, lapsed);
+                }));
+            }
+            List<TieringLease> won = new ArrayList<>();
+            for (Future<Optional<TieringLease>> f : results) {
+                f.get(60, TimeUnit.SECONDS).ifPresent(won::add);
+            }
+            assertThat(won).hasSize(1);
+            assertThat(won.getFirst().epoch()).isEqualTo(4);
+            assertThat(store.tieringLease(id)).contains(won.getFirst());
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        store.deleteTable(table);
+        assertThat(store.tieringLease(id)).isEmpty();
     }
 
     @Test

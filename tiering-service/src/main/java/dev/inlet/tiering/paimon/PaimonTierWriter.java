@@ -20,6 +20,8 @@ import org.apache.paimon.table.sink.StreamWriteBuilder;
 import org.apache.paimon.table.sink.TableCommitImpl;
 import org.apache.paimon.table.sink.TableWriteImpl;
 import org.apache.paimon.types.RowKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ import static java.util.Objects.requireNonNull;
 public final class PaimonTierWriter
         implements LakeTierWriter
 {
+    private static final Logger LOG = LoggerFactory.getLogger(PaimonTierWriter.class);
+
     private final FileStoreTable table;
     private final long tableId;
     private final String commitUser;
@@ -65,8 +69,49 @@ public final class PaimonTierWriter
     @Override
     public Optional<LakeCheckpoint> lastCommitted()
     {
-        return table.snapshotManager().latestSnapshotOfUser(commitUser)
-                .map(s -> LakeCheckpoint.fromProperties(table.name(), tableId, s.id(), s.properties()));
+        Optional<Snapshot> latest = table.snapshotManager().latestSnapshotOfUser(commitUser);
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        LakeCheckpoint newest = checkpoint(latest.get());
+        Optional<Snapshot> before = previousRound(latest.get(), newest.round());
+        if (before.isPresent()) {
+            LakeCheckpoint previous = checkpoint(before.get());
+            if (previous.epoch() > newest.epoch()) {
+                Long head = table.snapshotManager().latestSnapshotId();
+                if (head == null || head != latest.get().id()) {
+                    throw new InletException(InletErrorCode.TIERING_FENCED, "Paimon table " + table.name() + ": snapshot " + newest.snapshotId() + " was committed by a tiering process whose lease (epoch "
+                            + newest.epoch() + ") had been taken over by epoch " + previous.epoch() + ", and later snapshots exist; roll the table back to snapshot " + previous.snapshotId()
+                            + " by hand");
+                }
+                LOG.error("Paimon table {}: snapshot {} was committed under lease epoch {} after epoch {} had committed snapshot {}; rolling back to {}", table.name(),
+                        newest.snapshotId(), newest.epoch(), previous.epoch(), previous.snapshotId(), previous.snapshotId());
+                table.rollbackTo(previous.snapshotId());
+                return Optional.of(previous);
+            }
+        }
+        return Optional.of(newest);
+    }
+
+    private LakeCheckpoint checkpoint(Snapshot snapshot)
+    {
+        return LakeCheckpoint.fromProperties(table.name(), tableId, snapshot.id(), snapshot.properties());
+    }
+
+    /** The newest snapshot of the commit user from a round before {@code round} (compactions of one commit carry its round), looking back a bounded way. */
+    private Optional<Snapshot> previousRound(Snapshot latest, long round)
+    {
+        Long earliest = table.snapshotManager().earliestSnapshotId();
+        for (long id = latest.id() - 1; earliest != null && id >= earliest && id > latest.id() - 100; id--) {
+            if (!table.snapshotManager().snapshotExists(id)) {
+                break;
+            }
+            Snapshot s = table.snapshotManager().snapshot(id);
+            if (commitUser.equals(s.commitUser()) && s.commitIdentifier() < round) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -99,11 +144,11 @@ public final class PaimonTierWriter
     }
 
     @Override
-    public long commit(long round, Map<BucketRef, Long> offsets)
+    public long commit(long round, long epoch, Map<BucketRef, Long> offsets)
     {
         try {
             List<CommitMessage> messages = write.prepareCommit(false, round);
-            ManifestCommittable committable = new ManifestCommittable(round, null, messages, LakeCheckpoint.properties(tableId, round, offsets));
+            ManifestCommittable committable = new ManifestCommittable(round, null, messages, LakeCheckpoint.properties(tableId, round, epoch, offsets));
             commit.filterAndCommitMultiple(List.of(committable));
         }
         catch (Exception e) {
