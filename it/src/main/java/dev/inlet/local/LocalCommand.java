@@ -156,8 +156,8 @@ public final class LocalCommand
             out.println("  wrote 100 clicks to " + LocalDemo.CLICKS + " (" + rows + " rows in the hot store)");
         }
         out.println();
-        out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet table describe demo.orders_paimon");
-        out.println("Not running yet: tiering into Iceberg, union reads and Trino (see README's status table).");
+        out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet tiering status   |   inlet table describe demo.clicks");
+        out.println("Not running yet: union reads and Trino (see README's status table).");
         out.flush();
         if (exitAfterSetup) {
             return;

@@ -4,9 +4,11 @@
 package dev.inlet.tiering;
 
 import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.lake.iceberg.IcebergLakeBridge;
 import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.tiering.iceberg.IcebergTierWriter;
 import dev.inlet.tiering.paimon.PaimonTierWriter;
 
 import static java.util.Objects.requireNonNull;
@@ -23,17 +25,11 @@ public final class LakeWriters
         this.commitUser = requireNonNull(commitUser, "commitUser is null");
     }
 
-    /** Whether tiering into this format is built. */
-    public static boolean supports(LakeFormat format)
-    {
-        return format == LakeFormat.PAIMON;
-    }
-
     public LakeTierWriter open(TableInfo table)
     {
         return switch (table.descriptor().lakeFormat()) {
             case PAIMON -> new PaimonTierWriter(((PaimonLakeBridge) catalog.bridge(LakeFormat.PAIMON)).loadTable(table.path()), table.tableId(), commitUser);
-            case ICEBERG -> throw new UnsupportedOperationException("Tiering into Iceberg is not built yet (" + table.path() + ")");
+            case ICEBERG -> new IcebergTierWriter(((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(table.path()), table.tableId(), commitUser);
             case NONE -> throw new IllegalArgumentException("Table " + table.path() + " has no lake table");
         };
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code inlet tiering}: runs the tiering service until Ctrl-C or SIGTERM. */
 @Command(name = "tiering",
-        description = "Run the tiering service: every lake table's new hot rows are written to its Paimon table every `freshness`, exactly once. "
+        description = "Run the tiering service: every lake table's new hot rows are written to its Paimon or Iceberg table every `freshness`, exactly once. "
                 + "Reaches the hot store at server.endpoint; metrics on tiering.metrics.port. Ctrl-C or SIGTERM stops it cleanly.",
         mixinStandardHelpOptions = true,
         subcommands = TieringStatusCommand.class)

@@ -23,11 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +65,6 @@ public final class TieringService
     private final Condition changed = lock.newCondition();
     // guarded by lock
     private final Map<TablePath, TableTurn> tables = new HashMap<>();
-    private final Set<TablePath> skipped = new HashSet<>();
     private int running;
     private boolean stopped;
     private Instant nextDiscovery = Instant.MIN;
@@ -193,13 +190,6 @@ public final class TieringService
                 for (TablePath path : catalog.listTables(database)) {
                     Optional<TableInfo> info = catalog.findTable(path);
                     if (info.isEmpty() || info.get().descriptor().lakeFormat() == LakeFormat.NONE) {
-                        continue;
-                    }
-                    LakeFormat format = info.get().descriptor().lakeFormat();
-                    if (!LakeWriters.supports(format)) {
-                        if (skipped.add(path)) {
-                            LOG.warn("Table {} has lake format {}, which tiering does not write yet; it stays in the hot store", path, format);
-                        }
                         continue;
                     }
                     found.put(path, info.get().descriptor().freshness());

@@ -77,7 +77,7 @@ public final class TieringStatusCommand
                 for (TieredOffset o : catalog.store().tieredOffsets(info.get().tableId())) {
                     tiered.put(o.partition() + "/" + o.bucket(), o);
                 }
-                String format = info.get().descriptor().lakeFormat().name().toLowerCase(java.util.Locale.ROOT) + (LakeWriters.supports(info.get().descriptor().lakeFormat()) ? "" : " (not tiered yet)");
+                String format = info.get().descriptor().lakeFormat().name().toLowerCase(java.util.Locale.ROOT);
                 for (Actions.PartitionInfo partition : client.partitions(path.toString())) {
                     for (Actions.BucketOffset end : client.offsets(path.toString(), partition.name(), Actions.OffsetSpec.LATEST, 0)) {
                         TieredOffset o = tiered.get(partition.name() + "/" + end.bucket());

@@ -3,221 +3,22 @@
  */
 package dev.inlet.tiering;
 
-import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
-import dev.inlet.catalog.model.TableDescriptor;
-import dev.inlet.catalog.model.TablePath;
-import dev.inlet.catalog.model.TieredOffset;
-import dev.inlet.logstore.client.AppendWriter;
-import dev.inlet.logstore.client.UpsertWriter;
-import dev.inlet.logstore.client.WriterOptions;
-import dev.inlet.logstore.protocol.Actions;
 import org.apache.paimon.table.FileStoreTable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/**
- * Tiering rounds into Paimon tables on real S3, read back with Paimon's own reader: log tables
- * get exactly the appended rows, primary-key tables exactly the state at the round's offsets, and
- * a round crashed at any of its steps is repaired by the next one with nothing lost or doubled.
- */
+/** Tiering rounds into Paimon tables: rows go to the lake bucket of their hot bucket (Paimon's fixed-bucket mode), or to an unaware-bucket table without bucket key. */
 class TestPaimonTiering
+        extends AbstractTestTieringRounds
 {
-    private static final LocalDateTime T0 = LocalDateTime.of(2026, 11, 26, 12, 0);
-
-    @TempDir
-    Path dir;
-
-    private TieringTestCluster cluster;
-
-    @BeforeEach
-    void setUp()
-            throws Exception
+    @Override
+    LakeFormat format()
     {
-        cluster = new TieringTestCluster(dir);
+        return LakeFormat.PAIMON;
     }
 
-    @AfterEach
-    void tearDown()
-    {
-        cluster.close();
-    }
-
-    private static TableDescriptor.Builder events()
-    {
-        return TableDescriptor.builder()
-                .column("id", DataType.bigint(), false)
-                .column("name", DataType.string())
-                .column("amount", DataType.doubleType())
-                .column("at", DataType.timestamp(6))
-                .lakeFormat(LakeFormat.PAIMON);
-    }
-
-    private static Object[] event(long id)
-    {
-        return new Object[] {id, id % 7 == 0 ? null : "event-" + id, id * 1.5, T0.plusNanos(id * 1_000)};
-    }
-
-    private void append(String table, long from, long to)
-    {
-        try (AppendWriter writer = cluster.client().newWriter(table, WriterOptions.defaults())) {
-            for (long id = from; id < to; id++) {
-                writer.append(event(id));
-            }
-        }
-    }
-
-    private static List<List<Object>> events(long from, long to)
-    {
-        List<List<Object>> rows = new ArrayList<>();
-        for (long id = from; id < to; id++) {
-            rows.add(Arrays.asList(event(id)));
-        }
-        return rows;
-    }
-
-    /** The hot store's high-water mark of every bucket, summed. */
-    private long hotEnd(String table)
-    {
-        return cluster.client().offsets(table, "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
-    }
-
-    private long recordedEnd(String table, long expectedSnapshot)
-    {
-        List<TieredOffset> offsets = cluster.catalog().store().tieredOffsets(cluster.catalog().getTable(TablePath.parse(table)).tableId());
-        assertThat(offsets).allSatisfy(o -> assertThat(o.lakeSnapshotId()).isEqualTo(expectedSnapshot));
-        return offsets.stream().mapToLong(TieredOffset::offset).sum();
-    }
-
-    private long latestSnapshot(String table)
+    @Override
+    long latestSnapshot(String table)
     {
         return ((FileStoreTable) cluster.paimonTable(table)).snapshotManager().latestSnapshotId();
-    }
-
-    @Test
-    void roundsCopyExactlyTheNewRowsOfALogTable()
-            throws Exception
-    {
-        cluster.createTable("shop.events", events().bucketKey("id").bucketCount(3).build());
-        append("shop.events", 0, 600);
-
-        TieringRound.Result first = cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.events")).orElseThrow();
-        assertThat(first.round()).isEqualTo(1);
-        assertThat(first.rows()).isEqualTo(600);
-        assertThat(cluster.readPaimon("shop.events")).containsExactlyInAnyOrderElementsOf(events(0, 600));
-        assertThat(recordedEnd("shop.events", first.snapshotId())).isEqualTo(600).isEqualTo(hotEnd("shop.events"));
-        // each lake bucket holds exactly its hot bucket: the bucket functions agree
-        assertThat(first.offsets()).hasSize(3).allSatisfy((bucket, offset) -> assertThat(offset).isPositive());
-
-        assertThat(cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.events"))).as("a round with nothing new commits nothing").isEmpty();
-
-        append("shop.events", 600, 900);
-        TieringRound.Result second = cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.events")).orElseThrow();
-        assertThat(second.round()).isEqualTo(2);
-        assertThat(second.rows()).isEqualTo(300);
-        assertThat(cluster.readPaimon("shop.events")).containsExactlyInAnyOrderElementsOf(events(0, 900));
-        assertThat(recordedEnd("shop.events", second.snapshotId())).isEqualTo(900);
-    }
-
-    @Test
-    void aLogTableWithoutBucketKeyIsTieredIntoAnUnawareBucketTable()
-            throws Exception
-    {
-        cluster.createTable("shop.clicks", events().bucketCount(2).build());
-        append("shop.clicks", 0, 250);
-        TieringRound.Result result = cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.clicks")).orElseThrow();
-        assertThat(result.rows()).isEqualTo(250);
-        assertThat(cluster.readPaimon("shop.clicks")).containsExactlyInAnyOrderElementsOf(events(0, 250));
-    }
-
-    @ParameterizedTest
-    @EnumSource(RoundPoint.class)
-    void aRoundCrashedAtAnyStepIsRepairedByTheNext(RoundPoint crashAt)
-            throws Exception
-    {
-        cluster.createTable("shop.orders", events().bucketKey("id").bucketCount(2).build());
-        TablePath path = TablePath.parse("shop.orders");
-        append("shop.orders", 0, 200);
-        cluster.round(RoundHooks.NONE).run(path).orElseThrow();
-        append("shop.orders", 200, 450);
-
-        RoundHooks crash = (point, table) -> {
-            if (point == crashAt) {
-                throw new IllegalStateException("injected crash at " + point);
-            }
-        };
-        assertThatThrownBy(() -> cluster.round(crash).run(path)).hasMessage("injected crash at " + crashAt);
-
-        // a new round, as a restarted service runs it
-        var repaired = cluster.round(RoundHooks.NONE).run(path);
-        boolean committedBeforeCrash = crashAt == RoundPoint.LAKE_COMMITTED || crashAt == RoundPoint.RECORDED;
-        assertThat(repaired.isPresent()).as("the next round has rows to commit").isEqualTo(!committedBeforeCrash);
-        repaired.ifPresent(r -> assertThat(r.rows()).isEqualTo(250));
-        assertThat(cluster.readPaimon("shop.orders")).containsExactlyInAnyOrderElementsOf(events(0, 450));
-        assertThat(recordedEnd("shop.orders", latestSnapshot("shop.orders"))).isEqualTo(450).isEqualTo(hotEnd("shop.orders"));
-    }
-
-    @Test
-    void aPrimaryKeyTableIsTieredAsItsStateAtTheRoundsOffsets()
-            throws Exception
-    {
-        cluster.createTable("shop.accounts", TableDescriptor.builder()
-                .column("id", DataType.bigint(), false)
-                .column("owner", DataType.string())
-                .column("balance", DataType.bigint())
-                .primaryKey("id")
-                .bucketCount(2)
-                .lakeFormat(LakeFormat.PAIMON)
-                .build());
-        TablePath path = TablePath.parse("shop.accounts");
-        Map<Long, List<Object>> model = new TreeMap<>();
-        try (UpsertWriter writer = cluster.client().newUpsertWriter("shop.accounts", null, WriterOptions.defaults());
-                UpsertWriter balances = cluster.client().newUpsertWriter("shop.accounts", List.of("id", "balance"), WriterOptions.defaults())) {
-            for (long id = 0; id < 100; id++) {
-                writer.upsert(new Object[] {id, "owner-" + id, id});
-                model.put(id, Arrays.asList(id, "owner-" + id, id));
-            }
-            writer.flush();
-            for (long id = 0; id < 100; id += 3) {
-                balances.upsert(new Object[] {id, id * 100});
-                model.put(id, Arrays.asList(id, "owner-" + id, id * 100));
-            }
-            balances.flush();
-            for (long id = 0; id < 100; id += 10) {
-                writer.delete(new Object[] {id, null, null});
-                model.remove(id);
-            }
-            writer.flush();
-        }
-        cluster.round(RoundHooks.NONE).run(path).orElseThrow();
-        assertThat(cluster.readPaimon("shop.accounts")).containsExactlyInAnyOrderElementsOf(model.values());
-
-        // later changes of the same keys: the lake follows the state, one row per key
-        try (UpsertWriter writer = cluster.client().newUpsertWriter("shop.accounts", null, WriterOptions.defaults())) {
-            for (long id = 0; id < 100; id += 4) {
-                writer.upsert(new Object[] {id, "renamed-" + id, -id});
-                model.put(id, Arrays.asList(id, "renamed-" + id, -id));
-            }
-            writer.delete(new Object[] {5L, null, null});
-            model.remove(5L);
-        }
-        cluster.round(RoundHooks.NONE).run(path).orElseThrow();
-        assertThat(cluster.readPaimon("shop.accounts")).containsExactlyInAnyOrderElementsOf(model.values());
-        assertThat(recordedEnd("shop.accounts", latestSnapshot("shop.accounts"))).isEqualTo(hotEnd("shop.accounts"));
     }
 }

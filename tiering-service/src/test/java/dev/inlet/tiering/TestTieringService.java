@@ -26,9 +26,9 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tiering daemon against a real hot store, catalog and S3: it finds lake tables, tiers each
- * one continuously at its freshness, keeps going for the others while one fails, leaves tables of
- * a format it does not write in the hot store, and stops cleanly.
+ * The tiering daemon against a real hot store, catalog and S3: it finds lake tables (Paimon and
+ * Iceberg), tiers each one continuously at its freshness, keeps going for the others while one
+ * fails, and stops cleanly.
  */
 class TestTieringService
 {
@@ -89,7 +89,7 @@ class TestTieringService
     private int lakeRows(String table)
     {
         try {
-            return cluster.readPaimon(table).size();
+            return cluster.readLake(table).size();
         }
         catch (Exception e) {
             throw new AssertionError(e);
@@ -120,22 +120,21 @@ class TestTieringService
     void everyLakeTableIsTieredContinuouslyAtItsFreshness()
     {
         cluster.createTable("shop.a", log(LakeFormat.PAIMON));
-        cluster.createTable("shop.b", log(LakeFormat.PAIMON));
-        cluster.createTable("shop.c", log(LakeFormat.ICEBERG));
+        cluster.createTable("shop.b", log(LakeFormat.ICEBERG));
+        cluster.createTable("shop.hot", log(LakeFormat.NONE));
         append("shop.a", 0, 100);
         append("shop.b", 0, 50);
-        append("shop.c", 0, 10);
+        append("shop.hot", 0, 10);
         try (TieringService service = service(2).start()) {
-            await("the first rows of both Paimon tables in the lake", () -> lakeRows("shop.a") == 100 && lakeRows("shop.b") == 50);
+            await("the first rows of both lake tables in the lake", () -> lakeRows("shop.a") == 100 && lakeRows("shop.b") == 50);
             append("shop.a", 100, 300);
-            await("rows appended later in the lake", () -> lakeRows("shop.a") == 300);
-            // a format tiering does not write yet stays hot-only: no rounds, nothing lost
+            append("shop.b", 50, 60);
+            await("rows appended later in the lake", () -> lakeRows("shop.a") == 300 && lakeRows("shop.b") == 60);
+            // a table without lake format is not the tiering service's
             assertThat(service.tables()).containsExactly(TablePath.parse("shop.a"), TablePath.parse("shop.b"));
         }
         assertThat(rounds("shop.a", "committed")).isGreaterThanOrEqualTo(2);
-        assertThat(rounds("shop.c", "committed") + rounds("shop.c", "failed")).isZero();
-        assertThat(cluster.client().offsets("shop.c", "", dev.inlet.logstore.protocol.Actions.OffsetSpec.LATEST, 0).stream()
-                .mapToLong(dev.inlet.logstore.protocol.Actions.BucketOffset::offset).sum()).isEqualTo(10);
+        assertThat(rounds("shop.b", "committed")).isGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ package dev.inlet.tiering;
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.lake.iceberg.IcebergLakeBridge;
 import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;
@@ -15,7 +16,6 @@ import dev.inlet.catalog.testing.S3TestEndpoint;
 import dev.inlet.logstore.client.ClientConfig;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.server.LogStoreServer;
-import dev.inlet.tiering.paimon.PaimonTierWriter;
 import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.table.Table;
@@ -90,8 +90,41 @@ final class TieringTestCluster
     /** A round as the service runs it, with {@code hooks}. */
     TieringRound round(RoundHooks hooks)
     {
-        return new TieringRound(catalog, client, table -> new PaimonTierWriter(paimonTable(table.path().toString()), table.tableId(), "inlet-tiering"), hooks,
-                Duration.ofSeconds(30));
+        return new TieringRound(catalog, client, new LakeWriters(catalog, "inlet-tiering")::open, hooks, Duration.ofSeconds(30));
+    }
+
+    org.apache.iceberg.Table icebergTable(String name)
+    {
+        return ((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(TablePath.parse(name));
+    }
+
+    /** Every row of the table's lake table, read by its own library (Paimon or Iceberg), as Java values in column order. */
+    List<List<Object>> readLake(String name)
+            throws IOException
+    {
+        return switch (catalog.getTable(TablePath.parse(name)).descriptor().lakeFormat()) {
+            case PAIMON -> readPaimon(name);
+            case ICEBERG -> readIceberg(name);
+            case NONE -> throw new IllegalArgumentException(name + " has no lake table");
+        };
+    }
+
+    /** Every row of the Iceberg table as Iceberg's generic reader returns it (deletes applied). */
+    List<List<Object>> readIceberg(String name)
+            throws IOException
+    {
+        org.apache.iceberg.Table table = icebergTable(name);
+        List<List<Object>> rows = new ArrayList<>();
+        try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> records = org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
+            for (org.apache.iceberg.data.Record record : records) {
+                List<Object> values = new ArrayList<>();
+                for (int i = 0; i < record.size(); i++) {
+                    values.add(record.get(i));
+                }
+                rows.add(values);
+            }
+        }
+        return rows;
     }
 
     /** Every row of the Paimon table, read by Paimon itself, as Java values in column order. */
