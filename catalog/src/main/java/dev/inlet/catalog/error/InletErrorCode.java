@@ -23,7 +23,6 @@ public enum InletErrorCode
     CATALOG_SCHEMA_TOO_NEW(1011, ErrorType.USER_ERROR),
     LAKE_FAILURE(1012, ErrorType.EXTERNAL),
     LAKE_TABLE_MISMATCH(1013, ErrorType.USER_ERROR),
-    TIERING_FENCED(1014, ErrorType.CONFLICT),
 
     BATCH_SCHEMA_MISMATCH(2001, ErrorType.USER_ERROR),
     OFFSET_OUT_OF_RANGE(2002, ErrorType.USER_ERROR),
@@ -38,6 +37,9 @@ public enum InletErrorCode
     SERVER_UNAVAILABLE(2011, ErrorType.EXTERNAL),
     INVALID_ROW(2012, ErrorType.USER_ERROR),
     INVALID_WRITE(2013, ErrorType.USER_ERROR),
+
+    /** A tiering process lost the table's lease, or another committed to the lake meanwhile. */
+    TIERING_FENCED(3001, ErrorType.CONFLICT),
 
     INVALID_CONFIGURATION(9001, ErrorType.USER_ERROR);
 
