@@ -41,7 +41,8 @@ import static java.util.Objects.requireNonNull;
  * <li><b>Plan.</b> Per bucket, the end is the hot store's high-water mark now; rows appended
  *     later wait for the next round.</li>
  * <li><b>Write</b> each bucket's rows {@code [start, end)} with the lake's own writer, into files
- *     no snapshot references.</li>
+ *     no snapshot references. The first round of a primary-key table writes each bucket's current
+ *     state instead (a state scan, consistent at an offset), then the log after it.</li>
  * <li><b>Commit</b> them as one snapshot whose properties carry the round and the end offsets.
  *     Round numbers grow by one from the lake's last, so a retried commit of a round the lake
  *     already holds is skipped by the lake ({@link LakeTierWriter#commit}).</li>
@@ -108,11 +109,27 @@ public final class TieringRound
 
             long rows = 0;
             boolean moved = false;
+            // a primary-key table's first round starts from its current state, not from the
+            // whole changelog: the hot store's state scan is consistent at an offset it names
+            boolean fromState = checkpoint.isEmpty() && table.descriptor().hasPrimaryKey();
             Map<BucketRef, Long> next = new HashMap<>(start);
             for (Map.Entry<BucketRef, Long> e : end.entrySet()) {
                 BucketRef bucket = e.getKey();
                 long from = start.getOrDefault(bucket, 0L);
                 long to = e.getValue();
+                if (fromState && to > 0) {
+                    long[] scanned = {0};
+                    from = client.scanState(name, bucket.partition(), bucket.bucket(), null, batch -> {
+                        try (batch) {
+                            lake.write(batch, 0, batch.rowCount());
+                            scanned[0] += batch.rowCount();
+                        }
+                    });
+                    rows += scanned[0];
+                    moved = true;
+                    // the scan may include rows appended after the round froze its ends
+                    to = Math.max(to, from);
+                }
                 if (to < from) {
                     throw new InletException(InletErrorCode.CORRUPT_LOG, "Table " + path + " " + bucket + " ends at offset " + to + " in the hot store, but its lake table already holds up to "
                             + from + ": the hot data was lost or replaced; the lake is not rolled back");

@@ -207,11 +207,14 @@ public final class IcebergTierWriter
     {
         for (Pending p : pending.values()) {
             for (Map.Entry<List<Object>, Record> e : p.last.entrySet()) {
-                GenericRecord key = GenericRecord.create(keySchema);
-                for (int i = 0; i < e.getKey().size(); i++) {
-                    key.set(i, e.getKey().get(i));
+                if (base != null) {
+                    // (an empty table has no older row of the key to delete)
+                    GenericRecord key = GenericRecord.create(keySchema);
+                    for (int i = 0; i < e.getKey().size(); i++) {
+                        key.set(i, e.getKey().get(i));
+                    }
+                    deletes.write(key, table.spec(), p.partition);
                 }
-                deletes.write(key, table.spec(), p.partition);
                 if (e.getValue() != DELETED) {
                     data.write(e.getValue(), table.spec(), p.partition);
                 }
