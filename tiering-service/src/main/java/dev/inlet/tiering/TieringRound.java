@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -56,6 +58,7 @@ public final class TieringRound
 {
     private static final Logger LOG = LoggerFactory.getLogger(TieringRound.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final int READ_AHEAD_BATCHES = 8;
 
     private final InletCatalog catalog;
     private final InletClient client;
@@ -113,6 +116,7 @@ public final class TieringRound
             // whole changelog: the hot store's state scan is consistent at an offset it names
             boolean fromState = checkpoint.isEmpty() && table.descriptor().hasPrimaryKey();
             Map<BucketRef, Long> next = new HashMap<>(start);
+            List<Segment> segments = new ArrayList<>();
             for (Map.Entry<BucketRef, Long> e : end.entrySet()) {
                 BucketRef bucket = e.getKey();
                 long from = start.getOrDefault(bucket, 0L);
@@ -135,12 +139,12 @@ public final class TieringRound
                             + from + ": the hot data was lost or replaced; the lake is not rolled back");
                 }
                 if (to > from) {
-                    rows += copy(name, lake, bucket, from, to);
+                    segments.add(new Segment(bucket, from, to));
                     moved = true;
-                    fence.renew();
                 }
                 next.put(bucket, to);
             }
+            rows += copy(name, lake, segments, fence);
             hooks.reached(RoundPoint.WRITTEN, name);
             if (!moved) {
                 return Optional.empty();
@@ -216,39 +220,140 @@ public final class TieringRound
         return ends;
     }
 
-    /** Writes the bucket's rows {@code [from, to)} to the lake; returns how many. */
-    private long copy(String table, LakeTierWriter lake, BucketRef bucket, long from, long to)
+    /** One bucket's rows {@code [from, to)} of a round. */
+    private record Segment(BucketRef bucket, long from, long to) {}
+
+    /** Rows {@code [first, last)} of a batch read for a segment. */
+    private record Slice(Segment segment, ScanBatch batch, int first, int last) {}
+
+    private static final Object END = new Object();
+
+    /**
+     * Writes every segment's rows to the lake; returns how many. A reader thread fetches the
+     * batches, bucket after bucket, while this thread writes them: reading the hot store and
+     * encoding lake files overlap. The queue between them is bounded, so memory is a few batches.
+     */
+    private long copy(String table, LakeTierWriter lake, List<Segment> segments, Fence fence)
     {
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        for (Segment segment : segments) {
+            checkStillInHotStore(table, segment);
+        }
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD_BATCHES);
+        Thread reader = Thread.ofVirtual().name("inlet-tiering-read-" + table).start(() -> {
+            try {
+                for (Segment segment : segments) {
+                    read(table, segment, queue);
+                }
+                queue.put(END);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the writer gave up
+            }
+            catch (Throwable e) {
+                putQuietly(queue, e);
+            }
+        });
+        long rows = 0;
+        Segment current = null;
+        try {
+            while (true) {
+                Object next = queue.take();
+                if (next == END) {
+                    break;
+                }
+                if (next instanceof Throwable failure) {
+                    throw failure instanceof RuntimeException r ? r : new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Reading " + table + " failed: " + failure, failure);
+                }
+                Slice slice = (Slice) next;
+                try (ScanBatch batch = slice.batch()) {
+                    if (current != null && current != slice.segment()) {
+                        fence.renew(); // a bucket done: keep the lease through long rounds
+                    }
+                    current = slice.segment();
+                    lake.write(batch, slice.first(), slice.last());
+                    rows += slice.last() - slice.first();
+                }
+            }
+            return rows;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Tiering round of " + table + " interrupted", e);
+        }
+        finally {
+            reader.interrupt();
+            try {
+                reader.join();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // batches read ahead but not written
+            for (Object left : queue) {
+                if (left instanceof Slice slice) {
+                    slice.batch().close();
+                }
+            }
+        }
+    }
+
+    private static void putQuietly(BlockingQueue<Object> queue, Object item)
+    {
+        try {
+            queue.put(item);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkStillInHotStore(String table, Segment segment)
+    {
+        BucketRef bucket = segment.bucket();
         long earliest = client.offsets(table, bucket.partition(), Actions.OffsetSpec.EARLIEST, 0).stream()
                 .filter(o -> o.bucket() == bucket.bucket()).findFirst().map(Actions.BucketOffset::offset).orElse(0L);
-        if (earliest > from) {
-            throw new InletException(InletErrorCode.OFFSET_OUT_OF_RANGE, "Table " + table + " " + bucket + ": the lake holds offsets below " + from + ", but the hot store starts at "
-                    + earliest + ": offsets [" + from + ", " + earliest + ") were deleted before they were tiered");
+        if (earliest > segment.from()) {
+            throw new InletException(InletErrorCode.OFFSET_OUT_OF_RANGE, "Table " + table + " " + bucket + ": the lake holds offsets below " + segment.from() + ", but the hot store starts at "
+                    + earliest + ": offsets [" + segment.from() + ", " + earliest + ") were deleted before they were tiered");
         }
-        long rows = 0;
+    }
+
+    /** Reads a segment's rows into the queue, cutting stored batches that start before it or end after it. */
+    private void read(String table, Segment segment, BlockingQueue<Object> queue)
+            throws InterruptedException
+    {
+        BucketRef bucket = segment.bucket();
         try (LogScanner scanner = client.newScanner(table, ScanOptions.defaults())) {
-            scanner.subscribe(bucket.partition(), bucket.bucket(), StartPosition.offset(from));
+            scanner.subscribe(bucket.partition(), bucket.bucket(), StartPosition.offset(segment.from()));
             Instant idleSince = Instant.now();
-            while (scanner.position(bucket.partition(), bucket.bucket()) < to) {
+            while (scanner.position(bucket.partition(), bucket.bucket()) < segment.to()) {
                 List<ScanBatch> batches = scanner.poll(POLL);
                 if (batches.isEmpty() && Duration.between(idleSince, Instant.now()).compareTo(readTimeout) > 0) {
                     throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Table " + table + " " + bucket + ": no rows for " + readTimeout + " at offset "
-                            + scanner.position(bucket.partition(), bucket.bucket()) + ", below the round's end " + to);
+                            + scanner.position(bucket.partition(), bucket.bucket()) + ", below the round's end " + segment.to());
                 }
-                for (ScanBatch batch : batches) {
-                    try (batch) {
-                        idleSince = Instant.now();
-                        // a stored batch may start before `from` and end after `to`
-                        int first = (int) Math.max(0, from - batch.baseOffset());
-                        int last = (int) Math.min(batch.rowCount(), to - batch.baseOffset());
-                        if (last > first) {
-                            lake.write(batch, first, last);
-                            rows += last - first;
-                        }
+                for (int i = 0; i < batches.size(); i++) {
+                    ScanBatch batch = batches.get(i);
+                    idleSince = Instant.now();
+                    int first = (int) Math.max(0, segment.from() - batch.baseOffset());
+                    int last = (int) Math.min(batch.rowCount(), segment.to() - batch.baseOffset());
+                    if (last <= first) {
+                        batch.close();
+                        continue;
+                    }
+                    try {
+                        queue.put(new Slice(segment, batch, first, last));
+                    }
+                    catch (InterruptedException e) {
+                        batch.close();
+                        batches.subList(i + 1, batches.size()).forEach(ScanBatch::close);
+                        throw e;
                     }
                 }
             }
         }
-        return rows;
     }
 }

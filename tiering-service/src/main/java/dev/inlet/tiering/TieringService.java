@@ -268,7 +268,11 @@ public final class TieringService
                 LOG.info("Tiering {} works again after {} failed rounds", turn.path, turn.failures);
             }
             turn.failures = 0;
-            due = started.plus(turn.freshness);
+            // freshness bounds the lake's age: the next round starts early by this round's
+            // duration, so that it commits about `freshness` after this one started
+            Instant now = clock.instant();
+            Instant early = started.plus(turn.freshness).minus(Duration.between(started, now));
+            due = early.isAfter(now) ? early : now;
             updateLag(turn.path);
         }
         catch (RuntimeException e) {
