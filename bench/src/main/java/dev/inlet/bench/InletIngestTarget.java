@@ -18,20 +18,11 @@ import dev.inlet.logstore.client.WriterOptions;
 import dev.inlet.logstore.protocol.Actions;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -128,27 +119,8 @@ public final class InletIngestTarget
         try (BufferAllocator allocator = new RootAllocator();
                 AppendWriter writer = client.newWriter(TABLE, options);
                 VectorSchemaRoot chunk = VectorSchemaRoot.create(writer.table().arrowSchema(), allocator)) {
-            List<FieldVector> vectors = chunk.getFieldVectors();
-            List<BenchSchema.Column> columns = BenchSchema.COLUMNS;
             for (int start = 0; start < rows.size(); start += COLUMNAR_CHUNK_ROWS) {
-                int count = Math.min(COLUMNAR_CHUNK_ROWS, rows.size() - start);
-                for (FieldVector vector : vectors) {
-                    vector.reset();
-                }
-                for (int r = 0; r < count; r++) {
-                    Object[] row = rows.get(start + r);
-                    for (int c = 0; c < columns.size(); c++) {
-                        Object value = row[c];
-                        switch (columns.get(c).type()) {
-                            case BIGINT -> ((BigIntVector) vectors.get(c)).setSafe(r, (Long) value);
-                            case INTEGER -> ((IntVector) vectors.get(c)).setSafe(r, (Integer) value);
-                            case DOUBLE -> ((Float8Vector) vectors.get(c)).setSafe(r, (Double) value);
-                            case TIMESTAMP_MILLIS -> ((TimeStampMilliVector) vectors.get(c)).setSafe(r, ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toEpochMilli());
-                            case STRING -> ((VarCharVector) vectors.get(c)).setSafe(r, ((String) value).getBytes(StandardCharsets.UTF_8));
-                        }
-                    }
-                }
-                chunk.setRowCount(count);
+                ColumnarChunks.fill(chunk, rows, start, Math.min(COLUMNAR_CHUNK_ROWS, rows.size() - start));
                 results.add(writer.appendBatch(chunk));
             }
         }

@@ -13,12 +13,6 @@ import dev.inlet.logstore.client.UpsertWriter;
 import dev.inlet.logstore.client.WriterOptions;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.rocksdb.RocksDB;
 import picocli.CommandLine;
@@ -28,13 +22,10 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -409,31 +400,8 @@ public final class KvBenchmark
         try (BufferAllocator allocator = new RootAllocator();
                 UpsertWriter writer = client.newUpsertWriter(KvRows.TABLE, null, options);
                 VectorSchemaRoot chunk = VectorSchemaRoot.create(writer.table().arrowSchema(), allocator)) {
-            List<FieldVector> vectors = chunk.getFieldVectors();
             for (int start = 0; start < rows.size(); start += COLUMNAR_CHUNK_ROWS) {
-                int count = Math.min(COLUMNAR_CHUNK_ROWS, rows.size() - start);
-                for (FieldVector vector : vectors) {
-                    vector.reset();
-                }
-                for (int r = 0; r < count; r++) {
-                    Object[] row = rows.get(start + r);
-                    for (int c = 0; c < row.length; c++) {
-                        Object value = row[c];
-                        if (value == null) {
-                            vectors.get(c).setNull(r);
-                            continue;
-                        }
-                        switch (vectors.get(c)) {
-                            case BigIntVector v -> v.setSafe(r, (Long) value);
-                            case IntVector v -> v.setSafe(r, (Integer) value);
-                            case Float8Vector v -> v.setSafe(r, (Double) value);
-                            case TimeStampMilliVector v -> v.setSafe(r, ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toEpochMilli());
-                            case VarCharVector v -> v.setSafe(r, ((String) value).getBytes(StandardCharsets.UTF_8));
-                            default -> throw new IllegalStateException("no setter for " + vectors.get(c));
-                        }
-                    }
-                }
-                chunk.setRowCount(count);
+                ColumnarChunks.fill(chunk, rows, start, Math.min(COLUMNAR_CHUNK_ROWS, rows.size() - start));
                 results.add(writer.upsertBatch(chunk));
             }
         }

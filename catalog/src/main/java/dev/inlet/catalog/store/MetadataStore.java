@@ -331,24 +331,7 @@ public final class MetadataStore
             }
             long now = System.currentTimeMillis();
             for (TieredOffset o : offsets) {
-                try (PreparedStatement p = c.prepareStatement("""
-                        INSERT INTO inlet_tiered_offsets (table_id, partition_name, bucket, lake_snapshot_id, tiered_offset, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (table_id, partition_name, bucket) DO UPDATE
-                        SET lake_snapshot_id = excluded.lake_snapshot_id, tiered_offset = excluded.tiered_offset, updated_at = excluded.updated_at
-                        WHERE inlet_tiered_offsets.tiered_offset <= excluded.tiered_offset""")) {
-                    p.setLong(1, tableId);
-                    p.setString(2, o.partition());
-                    p.setInt(3, o.bucket());
-                    p.setLong(4, lakeSnapshotId);
-                    p.setLong(5, o.offset());
-                    p.setLong(6, now);
-                    if (p.executeUpdate() != 1) {
-                        throw new InletException(InletErrorCode.CONCURRENT_MODIFICATION, "Table " + path + " bucket " + o.bucket()
-                                + (o.partition().isEmpty() ? "" : " of partition " + o.partition())
-                                + ": the recorded tiered offset is already beyond " + o.offset() + "; offsets never move back");
-                    }
-                }
+                recordTieredOffset(c, path, tableId, lakeSnapshotId, o, now);
             }
             return null;
         });
@@ -368,19 +351,34 @@ public final class MetadataStore
             }
             long now = System.currentTimeMillis();
             for (TieredOffset o : offsets) {
-                try (PreparedStatement p = c.prepareStatement("""
-                        INSERT INTO inlet_tiered_offsets (table_id, partition_name, bucket, lake_snapshot_id, tiered_offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)""")) {
-                    p.setLong(1, tableId);
-                    p.setString(2, o.partition());
-                    p.setInt(3, o.bucket());
-                    p.setLong(4, lakeSnapshotId);
-                    p.setLong(5, o.offset());
-                    p.setLong(6, now);
-                    p.executeUpdate();
-                }
+                recordTieredOffset(c, path, tableId, lakeSnapshotId, o, now);
             }
             return null;
         });
+    }
+
+    /** Records one bucket's offset; fails if the recorded one is already larger (offsets never move back). */
+    private static void recordTieredOffset(Connection c, TablePath path, long tableId, long lakeSnapshotId, TieredOffset o, long now)
+            throws SQLException
+    {
+        try (PreparedStatement p = c.prepareStatement("""
+                INSERT INTO inlet_tiered_offsets (table_id, partition_name, bucket, lake_snapshot_id, tiered_offset, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (table_id, partition_name, bucket) DO UPDATE
+                SET lake_snapshot_id = excluded.lake_snapshot_id, tiered_offset = excluded.tiered_offset, updated_at = excluded.updated_at
+                WHERE inlet_tiered_offsets.tiered_offset <= excluded.tiered_offset""")) {
+            p.setLong(1, tableId);
+            p.setString(2, o.partition());
+            p.setInt(3, o.bucket());
+            p.setLong(4, lakeSnapshotId);
+            p.setLong(5, o.offset());
+            p.setLong(6, now);
+            if (p.executeUpdate() != 1) {
+                throw new InletException(InletErrorCode.CONCURRENT_MODIFICATION, "Table " + path + " bucket " + o.bucket()
+                        + (o.partition().isEmpty() ? "" : " of partition " + o.partition())
+                        + ": the recorded tiered offset is already beyond " + o.offset() + "; offsets never move back");
+            }
+        }
     }
 
     // --- tiering leases ---

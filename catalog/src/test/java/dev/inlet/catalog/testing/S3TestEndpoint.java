@@ -129,6 +129,21 @@ public final class S3TestEndpoint
         return kind;
     }
 
+    /**
+     * The {@code s3.*} and {@code lake.*} settings of an Inlet configuration whose lake tables go
+     * to a new bucket of this endpoint (Paimon under {@code /paimon}, Iceberg under {@code /iceberg}).
+     */
+    public java.util.Map<String, String> lakeSettings(String bucketPrefix)
+    {
+        String bucket = newBucket(bucketPrefix);
+        return java.util.Map.of(
+                "s3.endpoint", settings.endpoint().orElseThrow().toString(),
+                "s3.access-key", settings.accessKey().orElseThrow(),
+                "s3.secret-key", settings.secretKey().orElseThrow(),
+                "lake.paimon.warehouse", "s3://" + bucket + "/paimon",
+                "lake.iceberg.warehouse", "s3://" + bucket + "/iceberg");
+    }
+
     /** Creates an empty bucket with a unique name starting with {@code prefix}. */
     public String newBucket(String prefix)
     {

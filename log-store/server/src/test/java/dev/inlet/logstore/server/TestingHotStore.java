@@ -40,13 +40,7 @@ final class TestingHotStore
         settings.put("server.port", "0");
         settings.put("server.metrics.port", "0");
         // a real S3 for tables with a lake format
-        S3TestEndpoint s3 = S3TestEndpoint.get();
-        String bucket = s3.newBucket("hot");
-        settings.put("s3.endpoint", s3.settings().endpoint().orElseThrow().toString());
-        settings.put("s3.access-key", s3.settings().accessKey().orElseThrow());
-        settings.put("s3.secret-key", s3.settings().secretKey().orElseThrow());
-        settings.put("lake.paimon.warehouse", "s3://" + bucket + "/paimon");
-        settings.put("lake.iceberg.warehouse", "s3://" + bucket + "/iceberg");
+        settings.putAll(S3TestEndpoint.get().lakeSettings("hot"));
         settings.putAll(extra);
         this.catalog = new InletCatalog(CatalogSettings.fromConfig(config()));
         this.server = LogStoreServer.start(config());
