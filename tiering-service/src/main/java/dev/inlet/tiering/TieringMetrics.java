@@ -25,6 +25,7 @@ public final class TieringMetrics
     final Counter rows;
     final Gauge lagOffsets;
     final Gauge lakeAgeSeconds;
+    final Counter maintenance;
     private HTTPServer http;
 
     public TieringMetrics()
@@ -38,6 +39,9 @@ public final class TieringMetrics
         lakeAgeSeconds = Gauge.builder().name("inlet_tiering_lake_age_seconds")
                 .help("Seconds since the newest lake snapshot of a table was committed while it had rows to tier (0 when the lake is up to date)")
                 .labelNames("table").register(registry);
+        maintenance = Counter.builder().name("inlet_tiering_maintenance_total")
+                .help("Maintenance of Iceberg tables: partitions compacted (kind=compaction), expiry passes (kind=expiry), failed passes (kind=failed)")
+                .labelNames("table", "kind").register(registry);
         JvmMetrics.builder().register(registry);
     }
 

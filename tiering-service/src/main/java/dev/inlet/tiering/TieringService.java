@@ -6,6 +6,7 @@ package dev.inlet.tiering;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.lake.iceberg.IcebergLakeBridge;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableInfo;
@@ -14,6 +15,7 @@ import dev.inlet.catalog.model.TieredOffset;
 import dev.inlet.catalog.model.TieringLease;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.protocol.Actions;
+import dev.inlet.tiering.iceberg.IcebergMaintenance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,11 @@ public final class TieringService
     private final Duration shutdownGrace;
     private final Duration leaseTtl;
     private final String owner;
+    private final String commitUser;
+    private final Duration maintenanceInterval;
+    private final int compactDeleteFiles;
+    private final int retainSnapshots;
+    private final Duration snapshotMaxAge;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -82,6 +89,7 @@ public final class TieringService
         int failures;
         // the lease this process holds on the table, if any; touched by the round's worker only
         volatile TieringLease lease;
+        Instant nextMaintenance = Instant.MIN;
 
         TableTurn(TablePath path, Duration freshness, Instant due)
         {
@@ -113,6 +121,11 @@ public final class TieringService
         this.discoveryInterval = config.get(TieringOptions.DISCOVERY_INTERVAL);
         this.shutdownGrace = config.get(TieringOptions.SHUTDOWN_GRACE);
         this.leaseTtl = config.get(TieringOptions.LEASE_TTL);
+        this.commitUser = config.get(TieringOptions.COMMIT_USER);
+        this.maintenanceInterval = config.get(TieringOptions.MAINTENANCE_INTERVAL);
+        this.compactDeleteFiles = config.get(TieringOptions.COMPACT_DELETE_FILES);
+        this.retainSnapshots = config.get(TieringOptions.RETAIN_SNAPSHOTS);
+        this.snapshotMaxAge = config.get(TieringOptions.SNAPSHOT_MAX_AGE);
         this.owner = ownerId();
         this.workers = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("inlet-tiering-", 0).daemon().unstarted(r));
         this.scheduler = Thread.ofPlatform().name("inlet-tiering-scheduler").daemon().unstarted(this::schedule);
@@ -258,7 +271,9 @@ public final class TieringService
                 LOG.info("Tiering {} under lease epoch {}", turn.path, lease.get().epoch());
             }
             turn.lease = lease.get();
-            Optional<TieringRound.Result> result = round.run(turn.path, new LeaseFence(lease.get()));
+            LeaseFence fence = new LeaseFence(lease.get());
+            Optional<TieringRound.Result> result = round.run(turn.path, fence);
+            maintain(turn, info.get(), fence);
             metrics.rounds.labelValues(table, result.isPresent() ? "committed" : "empty").inc();
             result.ifPresent(r -> {
                 metrics.rows.labelValues(table).inc(r.rows());
@@ -288,6 +303,33 @@ public final class TieringService
             due = clock.instant().plus(backoff);
         }
         finish(turn, due);
+    }
+
+    /**
+     * Compacts and expires an Iceberg table when its turn has come, in the round's thread and
+     * under its lease, so never at the same time as tiering's own commits to it. A failure is
+     * logged and counted; the next maintenance tries again.
+     */
+    private void maintain(TableTurn turn, TableInfo table, Fence fence)
+    {
+        Instant now = clock.instant();
+        if (table.descriptor().lakeFormat() != LakeFormat.ICEBERG || now.isBefore(turn.nextMaintenance)) {
+            return;
+        }
+        turn.nextMaintenance = now.plus(maintenanceInterval);
+        String name = turn.path.toString();
+        try {
+            fence.renew();
+            IcebergMaintenance maintenance = new IcebergMaintenance(((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(turn.path), compactDeleteFiles,
+                    retainSnapshots, snapshotMaxAge);
+            metrics.maintenance.labelValues(name, "compaction").inc(maintenance.compact());
+            maintenance.expireSnapshots(clock.instant(), commitUser);
+            metrics.maintenance.labelValues(name, "expiry").inc();
+        }
+        catch (RuntimeException e) {
+            metrics.maintenance.labelValues(name, "failed").inc();
+            LOG.warn("Maintenance of {} failed; trying again in {}", turn.path, maintenanceInterval, e);
+        }
     }
 
     private void finish(TableTurn turn, Instant due)

@@ -106,6 +106,21 @@ class TestTieringService
         }
     }
 
+    private double counter(String metric, String table, String label, String value)
+    {
+        var snapshots = metrics.registry().scrape(name -> name.equals(metric));
+        if (snapshots.size() == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) snapshots.get(0)).getDataPoints()) {
+            if (point.getLabels().get("table").equals(table) && point.getLabels().get(label).equals(value)) {
+                sum += point.getValue();
+            }
+        }
+        return sum;
+    }
+
     private double rounds(String table, String outcome)
     {
         for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) metrics.registry().scrape(name -> name.equals("inlet_tiering_rounds_total")).get(0)).getDataPoints()) {
@@ -135,6 +150,10 @@ class TestTieringService
         }
         assertThat(rounds("shop.a", "committed")).isGreaterThanOrEqualTo(2);
         assertThat(rounds("shop.b", "committed")).isGreaterThanOrEqualTo(2);
+        // the Iceberg table's maintenance ran after its first round (nothing to compact yet)
+        assertThat(counter("inlet_tiering_maintenance_total", "shop.b", "kind", "expiry")).isGreaterThanOrEqualTo(1);
+        assertThat(counter("inlet_tiering_maintenance_total", "shop.b", "kind", "failed")).isZero();
+        assertThat(counter("inlet_tiering_maintenance_total", "shop.a", "kind", "expiry")).as("Paimon maintains itself").isZero();
     }
 
     @Test
