@@ -41,6 +41,7 @@ import java.util.Map;
 final class TieringTestCluster
         implements AutoCloseable
 {
+    private final InletConfig config;
     private final InletCatalog catalog;
     private final LogStoreServer server;
     private final InletClient client;
@@ -54,7 +55,7 @@ final class TieringTestCluster
         settings.put("server.metrics.port", "0");
         // a real S3 for tables with a lake format
         settings.putAll(S3TestEndpoint.get().lakeSettings("tiering"));
-        InletConfig config = InletConfig.of(settings);
+        this.config = InletConfig.of(settings);
         this.catalog = new InletCatalog(CatalogSettings.fromConfig(config));
         this.server = LogStoreServer.start(config);
         this.client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + server.port())));
@@ -70,6 +71,12 @@ final class TieringTestCluster
     InletCatalog catalog()
     {
         return catalog;
+    }
+
+    /** The configuration the catalog and the hot store were started with. */
+    InletConfig config()
+    {
+        return config;
     }
 
     InletClient client()
