@@ -136,7 +136,7 @@ class TestTieringFencing
         assertThatThrownBy(() -> cluster.round(pauseOfA).run(PATH, a))
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.TIERING_FENCED));
         assertThat(byB.get().rows()).isEqualTo(100);
-        assertThat(cluster.readPaimon(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 100));
+        assertThat(cluster.readLake(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 100));
         assertThat(latestCheckpoint().epoch()).isEqualTo(2);
     }
 
@@ -153,7 +153,7 @@ class TestTieringFencing
         assertThatThrownBy(() -> cluster.round(otherCommits).run(PATH))
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.TIERING_FENCED))
                 .hasMessageContaining("gained tiering snapshot");
-        assertThat(cluster.readPaimon(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 50));
+        assertThat(cluster.readLake(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 50));
     }
 
     @Test
@@ -182,13 +182,13 @@ class TestTieringFencing
         };
         cluster.round(RoundHooks.NONE).run(PATH, stale).orElseThrow();
         long staleSnapshot = ((FileStoreTable) cluster.paimonTable(TABLE)).snapshotManager().latestSnapshotId();
-        assertThat(cluster.readPaimon(TABLE)).hasSize(150);
+        assertThat(cluster.readLake(TABLE)).hasSize(150);
 
         // b's next round finds a snapshot of epoch 1 after its own of epoch 2: rolled back, redone by b
         append(150, 170);
         TieringRound.Result next = cluster.round(RoundHooks.NONE).run(PATH, b).orElseThrow();
         assertThat(next.rows()).isEqualTo(70);
-        assertThat(cluster.readPaimon(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 170));
+        assertThat(cluster.readLake(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 170));
         // the id of the rolled-back snapshot was reused by b's: it now holds epoch 2
         var snapshots = ((FileStoreTable) cluster.paimonTable(TABLE)).snapshotManager();
         assertThat(snapshots.snapshot(staleSnapshot).properties()).containsEntry(LakeCheckpoint.EPOCH_PROPERTY, Long.toString(b.epoch()));
@@ -205,7 +205,7 @@ class TestTieringFencing
         TieringService a = new TieringService(cluster.catalog(), cluster.client(), InletConfig.of(settings), metricsA, RoundHooks.NONE).start();
         try (TieringService b = new TieringService(cluster.catalog(), cluster.client(), InletConfig.of(settings), metricsB, RoundHooks.NONE).start()) {
             append(0, 100);
-            await(() -> cluster.readPaimon(TABLE).size() == 100);
+            await(() -> cluster.readLake(TABLE).size() == 100);
             TieringLease first = cluster.catalog().store().tieringLease(table.tableId()).orElseThrow();
             assertThat(first.owner()).isIn(a.owner(), b.owner());
             TieringService holder = first.owner().equals(a.owner()) ? a : b;
@@ -215,8 +215,8 @@ class TestTieringFencing
 
             holder.close(); // releases the lease
             append(100, 160);
-            await(() -> cluster.readPaimon(TABLE).size() == 160);
-            assertThat(cluster.readPaimon(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 160));
+            await(() -> cluster.readLake(TABLE).size() == 160);
+            assertThat(cluster.readLake(TABLE)).containsExactlyInAnyOrderElementsOf(rows(0, 160));
             TieringLease second = cluster.catalog().store().tieringLease(table.tableId()).orElseThrow();
             assertThat(second.owner()).isEqualTo(waiting.owner());
             assertThat(second.epoch()).isGreaterThan(first.epoch());

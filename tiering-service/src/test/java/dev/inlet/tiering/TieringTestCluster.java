@@ -12,23 +12,17 @@ import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.testing.LakeRows;
 import dev.inlet.catalog.testing.S3TestEndpoint;
 import dev.inlet.logstore.client.ClientConfig;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.server.LogStoreServer;
-import org.apache.paimon.data.InternalRow;
-import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.table.Table;
-import org.apache.paimon.table.source.ReadBuilder;
-import org.apache.paimon.types.DataField;
-import org.apache.paimon.types.RowType;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,66 +98,7 @@ final class TieringTestCluster
     List<List<Object>> readLake(String name)
             throws IOException
     {
-        return switch (catalog.getTable(TablePath.parse(name)).descriptor().lakeFormat()) {
-            case PAIMON -> readPaimon(name);
-            case ICEBERG -> readIceberg(name);
-            case NONE -> throw new IllegalArgumentException(name + " has no lake table");
-        };
-    }
-
-    /** Every row of the Iceberg table as Iceberg's generic reader returns it (deletes applied). */
-    List<List<Object>> readIceberg(String name)
-            throws IOException
-    {
-        org.apache.iceberg.Table table = icebergTable(name);
-        List<List<Object>> rows = new ArrayList<>();
-        try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> records = org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
-            for (org.apache.iceberg.data.Record record : records) {
-                List<Object> values = new ArrayList<>();
-                for (int i = 0; i < record.size(); i++) {
-                    values.add(record.get(i));
-                }
-                rows.add(values);
-            }
-        }
-        return rows;
-    }
-
-    /** Every row of the Paimon table, read by Paimon itself, as Java values in column order. */
-    List<List<Object>> readPaimon(String name)
-            throws IOException
-    {
-        Table table = paimonTable(name);
-        ReadBuilder read = table.newReadBuilder();
-        RowType type = table.rowType();
-        List<List<Object>> rows = new ArrayList<>();
-        try (RecordReader<InternalRow> reader = read.newRead().createReader(read.newScan().plan().splits())) {
-            reader.forEachRemaining(row -> rows.add(values(type, row)));
-        }
-        return rows;
-    }
-
-    private static List<Object> values(RowType type, InternalRow row)
-    {
-        List<Object> values = new ArrayList<>();
-        for (int i = 0; i < type.getFieldCount(); i++) {
-            DataField field = type.getFields().get(i);
-            if (row.isNullAt(i)) {
-                values.add(null);
-                continue;
-            }
-            values.add(switch (field.type().getTypeRoot()) {
-                case INTEGER -> row.getInt(i);
-                case BIGINT -> row.getLong(i);
-                case DOUBLE -> row.getDouble(i);
-                case BOOLEAN -> row.getBoolean(i);
-                case VARCHAR -> row.getString(i).toString();
-                case TIMESTAMP_WITHOUT_TIME_ZONE -> row.getTimestamp(i, 6).toLocalDateTime();
-                case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> row.getTimestamp(i, 6).toLocalDateTime().toInstant(ZoneOffset.UTC);
-                default -> throw new IllegalArgumentException("no test mapping for " + field);
-            });
-        }
-        return values;
+        return LakeRows.read(catalog, TablePath.parse(name));
     }
 
     @Override

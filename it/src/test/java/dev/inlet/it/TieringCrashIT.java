@@ -1,0 +1,167 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.it;
+
+import dev.inlet.catalog.CatalogSettings;
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.config.InletConfig;
+import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.catalog.testing.FreePorts;
+import dev.inlet.catalog.testing.LakeRows;
+import dev.inlet.catalog.testing.S3TestEndpoint;
+import dev.inlet.logstore.client.AppendWriter;
+import dev.inlet.logstore.client.ClientConfig;
+import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.UpsertWriter;
+import dev.inlet.logstore.client.WriterOptions;
+import dev.inlet.logstore.protocol.Actions;
+import dev.inlet.logstore.server.LogStoreServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tiering daemon as the distribution runs it ({@code bin/inlet tiering}, a separate process),
+ * killed with SIGKILL at random points of its rounds while rows keep arriving, and started again:
+ * in the end the Paimon log table and the Iceberg primary-key table equal the hot data exactly —
+ * nothing lost, nothing doubled — and the catalog agrees with the lakes. The number of kills is
+ * {@code -Dinlet.it.tiering-kills} (3 in CI).
+ */
+class TieringCrashIT
+{
+    private static final Path DIST = Path.of(System.getProperty("inlet.dist.dir", "target/inlet"));
+    private static final int KILLS = Integer.getInteger("inlet.it.tiering-kills", 3);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedTieringProcessesLoseAndDoubleNothing()
+            throws Exception
+    {
+        int port = FreePorts.loopback();
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
+                "tiering.lease.ttl=3s", "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
+        S3TestEndpoint.get().lakeSettings("tiering-crash").forEach((k, v) -> lines.add(k + "=" + v));
+        Path conf = dir.resolve("inlet.properties");
+        Files.writeString(conf, String.join("\n", lines) + "\n");
+        InletConfig config = InletConfig.load(conf);
+
+        TablePath events = TablePath.parse("crash.events");
+        TablePath accounts = TablePath.parse("crash.accounts");
+        List<List<Object>> expectedEvents = new ArrayList<>();
+        Map<Long, List<Object>> expectedAccounts = new TreeMap<>();
+        SplittableRandom random = new SplittableRandom(5);
+        try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(config)); LogStoreServer hot = LogStoreServer.start(config);
+                InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)))) {
+            catalog.createDatabase("crash", false);
+            catalog.createTable(events, TableDescriptor.builder()
+                    .column("id", DataType.bigint(), false).column("name", DataType.string())
+                    .bucketKey("id").bucketCount(3).lakeFormat(LakeFormat.PAIMON).freshness(Duration.ofSeconds(1)).build(), false);
+            catalog.createTable(accounts, TableDescriptor.builder()
+                    .column("id", DataType.bigint(), false).column("balance", DataType.bigint())
+                    .primaryKey("id").bucketCount(2).lakeFormat(LakeFormat.ICEBERG).freshness(Duration.ofSeconds(1)).build(), false);
+
+            long next = 0;
+            for (int kill = 0; kill <= KILLS; kill++) {
+                Process tiering = startTiering(conf);
+                try {
+                    // rows keep arriving while the process tiers; then it dies at a random moment, after
+                    // the killed one's lease (3 s) has lapsed and this one has taken the tables over
+                    Instant until = Instant.now().plusMillis(5000 + random.nextInt(3000));
+                    while (Instant.now().isBefore(until)) {
+                        next = write(client, next, expectedEvents, expectedAccounts);
+                    }
+                    if (kill == KILLS) {
+                        break; // the last one stays up and catches up
+                    }
+                    tiering.destroyForcibly();
+                    assertThat(tiering.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    tiering = null;
+                }
+                finally {
+                    if (tiering != null && kill < KILLS) {
+                        tiering.destroyForcibly();
+                    }
+                }
+            }
+            // the last process, never killed, catches up with everything written
+            awaitCaughtUp(catalog, client, events);
+            awaitCaughtUp(catalog, client, accounts);
+            assertThat(LakeRows.read(catalog, events)).containsExactlyInAnyOrderElementsOf(expectedEvents);
+            assertThat(LakeRows.read(catalog, accounts)).containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
+            // every process held each table in turn: one lease epoch per process at least
+            for (TablePath table : List.of(events, accounts)) {
+                assertThat(catalog.store().tieringLease(catalog.getTable(table).tableId()).orElseThrow().epoch()).as("lease epochs of %s", table).isGreaterThanOrEqualTo(KILLS + 1);
+            }
+        }
+        finally {
+            ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private Process startTiering(Path conf)
+            throws Exception
+    {
+        return new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "tiering", "--config", conf.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("tiering.log").toFile()))
+                .start();
+    }
+
+    /** One batch: 20 appended events and 10 upserts plus a delete of the accounts; returns the next id. */
+    private static long write(InletClient client, long next, List<List<Object>> events, Map<Long, List<Object>> accounts)
+    {
+        try (AppendWriter log = client.newWriter("crash.events", WriterOptions.defaults());
+                UpsertWriter upserts = client.newUpsertWriter("crash.accounts", null, WriterOptions.defaults())) {
+            for (int i = 0; i < 20; i++) {
+                long id = next++;
+                log.append(new Object[] {id, "event " + id});
+                events.add(Arrays.asList(id, "event " + id));
+                if (i % 2 == 0) {
+                    long key = id % 37;
+                    upserts.upsert(new Object[] {key, id});
+                    accounts.put(key, Arrays.asList(key, id));
+                }
+            }
+            long gone = (next / 20) % 37;
+            upserts.delete(new Object[] {gone, null});
+            accounts.remove(gone);
+        }
+        return next;
+    }
+
+    /** Polls until the catalog records every hot offset of the table as tiered. */
+    private static void awaitCaughtUp(InletCatalog catalog, InletClient client, TablePath table)
+    {
+        long tableId = catalog.getTable(table).tableId();
+        long hot = client.offsets(table.toString(), "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (catalog.store().tieredOffsets(tableId).stream().mapToLong(TieredOffset::offset).sum() != hot) {
+            assertThat(Instant.now()).as("tiering of %s caught up with the hot store (%d offsets)", table, hot).isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // between polls of the catalog
+        }
+    }
+}
