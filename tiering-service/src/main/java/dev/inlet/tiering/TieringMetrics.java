@@ -40,7 +40,7 @@ public final class TieringMetrics
                 .help("Seconds since the newest lake snapshot of a table was committed while it had rows to tier (0 when the lake is up to date)")
                 .labelNames("table").register(registry);
         maintenance = Counter.builder().name("inlet_tiering_maintenance_total")
-                .help("Maintenance of Iceberg tables: partitions compacted (kind=compaction), expiry passes (kind=expiry), failed passes (kind=failed)")
+                .help("Maintenance of lake tables: Iceberg partitions compacted (kind=compaction), Iceberg expiry passes (kind=expiry), orphan files deleted (kind=orphans), failed passes (kind=failed)")
                 .labelNames("table", "kind").register(registry);
         JvmMetrics.builder().register(registry);
     }

@@ -35,13 +35,15 @@ public final class TieringOptions
     public static final ConfigOption<Duration> LEASE_TTL = duration("tiering.lease.ttl", Duration.ofMinutes(1),
             "How long a tiering process holds a table without renewing its lease (renewed at each round's start, between buckets and before each commit). When a process dies, another takes its tables over after this long.");
     public static final ConfigOption<Duration> MAINTENANCE_INTERVAL = duration("tiering.maintenance.interval", Duration.ofMinutes(5),
-            "How often, per Iceberg table, the tiering process that holds it compacts and expires snapshots, right after a round (Paimon tables compact and expire inside their own commits).");
+            "How often, per lake table, the tiering process that holds it runs maintenance right after a round: Iceberg tables are compacted and their snapshots expired (Paimon tables do both inside their own commits); both formats lose their orphan files.");
     public static final ConfigOption<Integer> COMPACT_DELETE_FILES = ConfigOption.integer("tiering.iceberg.compact-delete-files", 8,
             "An Iceberg partition with at least this many equality-delete files is rewritten without them at the next maintenance (its live rows into new data files).");
     public static final ConfigOption<Integer> RETAIN_SNAPSHOTS = ConfigOption.integer("tiering.iceberg.retain-snapshots", 10,
             "Snapshots an Iceberg table keeps at least (at least 2); older ones beyond tiering.iceberg.snapshot-max-age are expired with the files only they referenced.");
     public static final ConfigOption<Duration> SNAPSHOT_MAX_AGE = duration("tiering.iceberg.snapshot-max-age", Duration.ofHours(1),
             "Iceberg snapshots older than this are expired, beyond the newest tiering.iceberg.retain-snapshots.");
+    public static final ConfigOption<Duration> ORPHAN_FILES_OLDER_THAN = duration("tiering.orphan-files.older-than", Duration.ofDays(1),
+            "At each maintenance, files under a lake table's data folders that no snapshot references and that are older than this are deleted (files of rounds that crashed before their commit). Younger ones may belong to a round still running.");
     public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("tiering.metrics.port", 9125,
             "Port of the tiering service's Prometheus metrics endpoint (http://<tiering.metrics.host>:<port>/metrics); 0 turns it off, -1 picks a free port.");
     public static final ConfigOption<String> METRICS_HOST = ConfigOption.string("tiering.metrics.host", "127.0.0.1",
@@ -56,7 +58,7 @@ public final class TieringOptions
     public static List<ConfigOption<?>> all()
     {
         return List.of(THREADS, COMMIT_USER, READ_TIMEOUT, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, DISCOVERY_INTERVAL, SHUTDOWN_GRACE, LEASE_TTL, MAINTENANCE_INTERVAL, COMPACT_DELETE_FILES, RETAIN_SNAPSHOTS,
-                SNAPSHOT_MAX_AGE, METRICS_PORT, METRICS_HOST);
+                SNAPSHOT_MAX_AGE, ORPHAN_FILES_OLDER_THAN, METRICS_PORT, METRICS_HOST);
     }
 
     private static ConfigOption<Duration> duration(String key, Duration defaultValue, String description)

@@ -7,6 +7,7 @@ import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.lake.iceberg.IcebergLakeBridge;
+import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableInfo;
@@ -16,6 +17,7 @@ import dev.inlet.catalog.model.TieringLease;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.tiering.iceberg.IcebergMaintenance;
+import dev.inlet.tiering.paimon.PaimonMaintenance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,7 @@ public final class TieringService
     private final int compactDeleteFiles;
     private final int retainSnapshots;
     private final Duration snapshotMaxAge;
+    private final Duration orphanFilesOlderThan;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -126,6 +129,7 @@ public final class TieringService
         this.compactDeleteFiles = config.get(TieringOptions.COMPACT_DELETE_FILES);
         this.retainSnapshots = config.get(TieringOptions.RETAIN_SNAPSHOTS);
         this.snapshotMaxAge = config.get(TieringOptions.SNAPSHOT_MAX_AGE);
+        this.orphanFilesOlderThan = config.get(TieringOptions.ORPHAN_FILES_OLDER_THAN);
         this.owner = ownerId();
         this.workers = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("inlet-tiering-", 0).daemon().unstarted(r));
         this.scheduler = Thread.ofPlatform().name("inlet-tiering-scheduler").daemon().unstarted(this::schedule);
@@ -306,25 +310,34 @@ public final class TieringService
     }
 
     /**
-     * Compacts and expires an Iceberg table when its turn has come, in the round's thread and
-     * under its lease, so never at the same time as tiering's own commits to it. A failure is
-     * logged and counted; the next maintenance tries again.
+     * Maintains a lake table when its turn has come, in the round's thread and under its lease, so
+     * never at the same time as tiering's own commits to it: Iceberg tables are compacted and
+     * their snapshots expired; both formats lose their orphan files. A failure is logged and
+     * counted; the next maintenance tries again.
      */
     private void maintain(TableTurn turn, TableInfo table, Fence fence)
     {
         Instant now = clock.instant();
-        if (table.descriptor().lakeFormat() != LakeFormat.ICEBERG || now.isBefore(turn.nextMaintenance)) {
+        if (now.isBefore(turn.nextMaintenance)) {
             return;
         }
         turn.nextMaintenance = now.plus(maintenanceInterval);
         String name = turn.path.toString();
         try {
             fence.renew();
-            IcebergMaintenance maintenance = new IcebergMaintenance(((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(turn.path), compactDeleteFiles,
-                    retainSnapshots, snapshotMaxAge);
-            metrics.maintenance.labelValues(name, "compaction").inc(maintenance.compact());
-            maintenance.expireSnapshots(clock.instant(), commitUser);
-            metrics.maintenance.labelValues(name, "expiry").inc();
+            Instant orphansBefore = now.minus(orphanFilesOlderThan);
+            if (table.descriptor().lakeFormat() == LakeFormat.ICEBERG) {
+                IcebergMaintenance maintenance = new IcebergMaintenance(((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(turn.path), compactDeleteFiles,
+                        retainSnapshots, snapshotMaxAge);
+                metrics.maintenance.labelValues(name, "compaction").inc(maintenance.compact());
+                maintenance.expireSnapshots(clock.instant(), commitUser);
+                metrics.maintenance.labelValues(name, "expiry").inc();
+                metrics.maintenance.labelValues(name, "orphans").inc(maintenance.removeOrphanFiles(orphansBefore));
+            }
+            else {
+                PaimonMaintenance maintenance = new PaimonMaintenance(((PaimonLakeBridge) catalog.bridge(LakeFormat.PAIMON)).loadTable(turn.path));
+                metrics.maintenance.labelValues(name, "orphans").inc(maintenance.removeOrphanFiles(orphansBefore));
+            }
         }
         catch (RuntimeException e) {
             metrics.maintenance.labelValues(name, "failed").inc();

@@ -44,6 +44,12 @@ abstract class AbstractTestTieringRounds
     /** The id of the newest lake snapshot. */
     abstract long latestSnapshot(String table);
 
+    /** Where, under the table's location, a data file of a round that crashed before its commit would be. */
+    abstract String orphanDataFile(String table);
+
+    /** The format's orphan-file cleanup; returns how many files it deleted. */
+    abstract long removeOrphanFiles(String table, java.time.Instant olderThan);
+
     private static final LocalDateTime T0 = LocalDateTime.of(2026, 11, 26, 12, 0);
 
     @TempDir
@@ -195,6 +201,27 @@ abstract class AbstractTestTieringRounds
         TieringRound.Result result = cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.visits")).orElseThrow();
         assertThat(result.offsets().keySet()).extracting(BucketRef::partition).containsOnly("region=eu", "region=us");
         assertThat(cluster.readLake("shop.visits")).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void orphanFilesOfACrashedRoundAreRemovedAndTheLakeIsUnchanged()
+            throws Exception
+    {
+        cluster.createTable("shop.orphans", eventsTable().bucketKey("id").bucketCount(2).build());
+        append("shop.orphans", 0, 30);
+        cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.orphans")).orElseThrow();
+        // a data file a crashed round left behind: written, never committed
+        java.net.URI orphan = java.net.URI.create(orphanDataFile("shop.orphans"));
+        try (var s3 = cluster.catalog().settings().s3().newClient()) {
+            s3.putObject(b -> b.bucket(orphan.getHost()).key(orphan.getPath().substring(1)), software.amazon.awssdk.core.sync.RequestBody.fromString("not a table file"));
+            assertThat(removeOrphanFiles("shop.orphans", java.time.Instant.now().minusSeconds(3600))).as("younger files are kept").isZero();
+            assertThat(removeOrphanFiles("shop.orphans", java.time.Instant.now().plusSeconds(60))).isEqualTo(1);
+            assertThat(s3.listObjectsV2(b -> b.bucket(orphan.getHost()).prefix(orphan.getPath().substring(1))).contents()).isEmpty();
+        }
+        assertThat(cluster.readLake("shop.orphans")).containsExactlyInAnyOrderElementsOf(events(0, 30));
+        append("shop.orphans", 30, 40);
+        cluster.round(RoundHooks.NONE).run(TablePath.parse("shop.orphans")).orElseThrow();
+        assertThat(cluster.readLake("shop.orphans")).containsExactlyInAnyOrderElementsOf(events(0, 40));
     }
 
     @ParameterizedTest

@@ -22,4 +22,16 @@ class TestIcebergTiering
         iceberg.refresh();
         return iceberg.currentSnapshot().snapshotId();
     }
+
+    @Override
+    String orphanDataFile(String table)
+    {
+        return cluster.icebergTable(table).location() + "/data/orphan-0.parquet";
+    }
+
+    @Override
+    long removeOrphanFiles(String table, java.time.Instant olderThan)
+    {
+        return new dev.inlet.tiering.iceberg.IcebergMaintenance(cluster.icebergTable(table), 8, 10, java.time.Duration.ofHours(1)).removeOrphanFiles(olderThan);
+    }
 }

@@ -21,4 +21,16 @@ class TestPaimonTiering
     {
         return ((FileStoreTable) cluster.paimonTable(table)).snapshotManager().latestSnapshotId();
     }
+
+    @Override
+    String orphanDataFile(String table)
+    {
+        return ((FileStoreTable) cluster.paimonTable(table)).location() + "/bucket-0/data-orphan-0.parquet";
+    }
+
+    @Override
+    long removeOrphanFiles(String table, java.time.Instant olderThan)
+    {
+        return new dev.inlet.tiering.paimon.PaimonMaintenance(cluster.paimonTable(table)).removeOrphanFiles(olderThan);
+    }
 }

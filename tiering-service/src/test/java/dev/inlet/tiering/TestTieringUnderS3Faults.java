@@ -115,7 +115,8 @@ class TestTieringUnderS3Faults
         // a fifth of the connections fail or are reset, all answers are slow, connections are
         // short-lived (a third of them failing kept Paimon's commits with compaction, dozens of
         // requests each, failing round after round: retried, never wrong, but too slow for CI)
-        proxy.faults(0.15, 0.05, Duration.ofMillis(50), Duration.ofMillis(1000));
+        proxy.faults(0.15, 0.05, Duration.ofMillis(50), Duration.ofMillis(500));
+        proxy.failNextConnections(3);
         int failed = 0;
         for (int round = 0; round < ROUNDS; round++) {
             try (AppendWriter log = cluster.client().newWriter("shop.log", WriterOptions.defaults());

@@ -38,6 +38,7 @@ public final class FaultInjectingProxy
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong forcedErrors = new AtomicLong();
 
     private FaultInjectingProxy(URI target)
             throws IOException
@@ -82,6 +83,12 @@ public final class FaultInjectingProxy
         this.maxConnectionIdle = connectionIdle;
     }
 
+    /** Answers the next {@code count} new connections with {@code 503} whatever the rates (so a test surely meets some). */
+    public void failNextConnections(int count)
+    {
+        forcedErrors.set(count);
+    }
+
     public long injectedErrors()
     {
         return errors.get();
@@ -107,7 +114,11 @@ public final class FaultInjectingProxy
                 synchronized (random) {
                     draw = random.nextDouble();
                 }
-                Thread.ofVirtual().start(() -> handle(client, draw));
+                if (forcedErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    draw = -1; // below any error rate
+                }
+                double fault = draw;
+                Thread.ofVirtual().start(() -> handle(client, fault));
             }
             catch (IOException e) {
                 return; // closed
@@ -119,7 +130,7 @@ public final class FaultInjectingProxy
     {
         try (client) {
             client.setSoTimeout((int) maxConnectionIdle.toMillis());
-            if (draw < errorRate) {
+            if (draw < errorRate || draw < 0) {
                 errors.incrementAndGet();
                 readRequestHead(client.getInputStream());
                 byte[] body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>injected by FaultInjectingProxy</Message></Error>"

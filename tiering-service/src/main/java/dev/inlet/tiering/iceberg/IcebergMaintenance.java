@@ -219,6 +219,49 @@ public final class IcebergMaintenance
         }
     }
 
+    /**
+     * Deletes files under the table's {@code data/} folder that no snapshot references and that
+     * are older than {@code olderThan}: the files of rounds that crashed before their commit.
+     *
+     * @return how many files were deleted
+     */
+    public int removeOrphanFiles(Instant olderThan)
+    {
+        try {
+            table.refresh();
+            Set<String> referenced = new java.util.HashSet<>();
+            for (Snapshot snapshot : table.snapshots()) {
+                for (org.apache.iceberg.ManifestFile manifest : snapshot.allManifests(table.io())) {
+                    if (manifest.content() == org.apache.iceberg.ManifestContent.DATA) {
+                        try (var files = org.apache.iceberg.ManifestFiles.read(manifest, table.io(), table.specs())) {
+                            files.forEach(f -> referenced.add(f.location()));
+                        }
+                    }
+                    else {
+                        try (var files = org.apache.iceberg.ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+                            files.forEach(f -> referenced.add(f.location()));
+                        }
+                    }
+                }
+            }
+            String prefix = table.location().replaceAll("/+$", "") + "/data/";
+            int deleted = 0;
+            for (org.apache.iceberg.io.FileInfo file : ((org.apache.iceberg.io.SupportsPrefixOperations) table.io()).listPrefix(prefix)) {
+                if (!referenced.contains(file.location()) && file.createdAtMillis() < olderThan.toEpochMilli()) {
+                    table.io().deleteFile(file.location());
+                    deleted++;
+                }
+            }
+            if (deleted > 0) {
+                LOG.info("Deleted {} orphan files of Iceberg table {}", deleted, table.name());
+            }
+            return deleted;
+        }
+        catch (IOException | RuntimeException e) {
+            throw failure("remove orphan files", e);
+        }
+    }
+
     private InletException failure(String what, Exception e)
     {
         return new InletException(InletErrorCode.LAKE_FAILURE, "Maintenance of Iceberg table " + table.name() + " failed to " + what + ": " + e.getMessage(), e);
