@@ -251,6 +251,46 @@ abstract class AbstractTestTieringRounds
         assertThat(recordedEnd("shop.orders", latestSnapshot("shop.orders"))).isEqualTo(450).isEqualTo(hotEnd("shop.orders"));
     }
 
+    @ParameterizedTest
+    @EnumSource(RoundPoint.class)
+    void aPrimaryKeyTablesRoundCrashedAtAnyStepIsRepairedByTheNext(RoundPoint crashAt)
+            throws Exception
+    {
+        cluster.createTable("shop.wallets", TableDescriptor.builder()
+                .column("id", DataType.bigint(), false)
+                .column("balance", DataType.bigint())
+                .primaryKey("id")
+                .bucketCount(2)
+                .lakeFormat(format())
+                .build());
+        TablePath path = TablePath.parse("shop.wallets");
+        Map<Long, List<Object>> model = new TreeMap<>();
+        try (UpsertWriter writer = cluster.client().newUpsertWriter("shop.wallets", null, WriterOptions.defaults())) {
+            for (long id = 0; id < 30; id++) {
+                writer.upsert(new Object[] {id, id});
+                model.put(id, Arrays.asList(id, id));
+            }
+        }
+        cluster.round(RoundHooks.NONE).run(path).orElseThrow();
+        try (UpsertWriter writer = cluster.client().newUpsertWriter("shop.wallets", null, WriterOptions.defaults())) {
+            for (long id = 0; id < 40; id += 2) {
+                writer.upsert(new Object[] {id, -id});
+                model.put(id, Arrays.asList(id, -id));
+            }
+            writer.delete(new Object[] {3L, null});
+            model.remove(3L);
+        }
+        RoundHooks crash = (point, table) -> {
+            if (point == crashAt) {
+                throw new IllegalStateException("injected crash at " + point);
+            }
+        };
+        assertThatThrownBy(() -> cluster.round(crash).run(path)).hasMessage("injected crash at " + crashAt);
+        cluster.round(RoundHooks.NONE).run(path);
+        assertThat(cluster.readLake("shop.wallets")).containsExactlyInAnyOrderElementsOf(model.values());
+        assertThat(recordedEnd("shop.wallets", latestSnapshot("shop.wallets"))).isEqualTo(hotEnd("shop.wallets"));
+    }
+
     @Test
     void aPrimaryKeyTableIsTieredAsItsStateAtTheRoundsOffsets()
             throws Exception

@@ -77,7 +77,9 @@ public final class IcebergTierWriter
     private final String commitUser;
     private final Schema schema;
     private final boolean upsert;
-    private final Long base;
+    // the snapshot this round builds on: the table's current one as of the last lastCommitted()
+    // (which may roll the table back); the commit is refused if the table moved on from it
+    private Long base;
     private final ClusteredDataWriter<Record> data;
     private final ClusteredEqualityDeleteWriter<Record> deletes;
     private final Schema keySchema;
@@ -110,6 +112,14 @@ public final class IcebergTierWriter
 
     @Override
     public Optional<LakeCheckpoint> lastCommitted()
+    {
+        Optional<LakeCheckpoint> checkpoint = findLastCommitted();
+        table.refresh();
+        base = table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
+        return checkpoint;
+    }
+
+    private Optional<LakeCheckpoint> findLastCommitted()
     {
         table.refresh();
         if (table.currentSnapshot() == null) {

@@ -1,0 +1,17 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.tiering;
+
+import dev.inlet.catalog.model.LakeFormat;
+
+/** Leases, fences and the rollback of a late commit on a Iceberg table. */
+class TestIcebergTieringFencing
+        extends AbstractTestTieringFencing
+{
+    @Override
+    LakeFormat format()
+    {
+        return LakeFormat.ICEBERG;
+    }
+}
