@@ -452,7 +452,15 @@ public final class TieringService
             Thread.currentThread().interrupt();
         }
         // let other processes take these tables over at once instead of after the lease lapses
-        for (TableTurn turn : List.copyOf(tables.values())) {
+        List<TableTurn> turns;
+        lock.lock();
+        try {
+            turns = List.copyOf(tables.values());
+        }
+        finally {
+            lock.unlock();
+        }
+        for (TableTurn turn : turns) {
             TieringLease lease = turn.lease;
             if (lease != null && !turn.running) {
                 try {
