@@ -97,7 +97,7 @@ public final class Migrations
             }
             int applied = 0;
             for (Migration m : ALL) {
-                if (apply(database, c, m)) {
+                if (applyRetryingBusy(database, c, m)) {
                     applied++;
                 }
             }
@@ -121,6 +121,28 @@ public final class Migrations
         }
         catch (SQLException e) {
             return false;
+        }
+    }
+
+    /**
+     * SQLite refuses at once (SQLITE_BUSY, without waiting for its busy timeout) a transaction that
+     * read and then wants to write after another connection wrote meanwhile: what several
+     * processes migrating one new file at the same time do. The step is tried again.
+     */
+    private static boolean applyRetryingBusy(CatalogDatabase database, Connection c, Migration m)
+            throws SQLException
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return apply(database, c, m);
+            }
+            catch (SQLException e) {
+                boolean busy = database.dialect() == Dialect.SQLITE && String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
+                if (!busy || attempt >= 100) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(Math.min(200, 5L * attempt)).toNanos()); // backoff before the retry
+            }
         }
     }
 
