@@ -67,7 +67,7 @@ public final class TieringRound
     private final Duration readTimeout;
 
     /** What a round did. */
-    public record Result(TablePath table, long round, long snapshotId, long rows, Map<BucketRef, Long> offsets, boolean adopted) {}
+    public record Result(TablePath table, long round, long snapshotId, long rows, Map<BucketRef, Long> offsets) {}
 
     /**
      * @param writers opens the lake writer of a table for one round
@@ -104,7 +104,7 @@ public final class TieringRound
         String name = path.toString();
         try (LakeTierWriter lake = writers.apply(table)) {
             Optional<LakeCheckpoint> checkpoint = lake.lastCommitted();
-            boolean adopted = reconcile(table, checkpoint);
+            reconcile(table, checkpoint);
             Map<BucketRef, Long> start = checkpoint.map(LakeCheckpoint::offsets).orElse(Map.of());
             Map<BucketRef, Long> end = ends(name);
             long round = checkpoint.map(c -> c.round() + 1).orElse(1L);
@@ -161,12 +161,12 @@ public final class TieringRound
             record(table, snapshot, next);
             hooks.reached(RoundPoint.RECORDED, name);
             LOG.info("Tiered {}: round {}, {} rows, lake snapshot {}", path, round, rows, snapshot);
-            return Optional.of(new Result(path, round, snapshot, rows, Map.copyOf(next), adopted));
+            return Optional.of(new Result(path, round, snapshot, rows, Map.copyOf(next)));
         }
     }
 
-    /** Records the lake's newest snapshot in the catalog if the catalog does not have it yet; true if it adopted one. */
-    private boolean reconcile(TableInfo table, Optional<LakeCheckpoint> checkpoint)
+    /** Records the lake's newest snapshot in the catalog if the catalog does not have it yet. */
+    private void reconcile(TableInfo table, Optional<LakeCheckpoint> checkpoint)
     {
         List<TieredOffset> recorded = catalog.store().tieredOffsets(table.tableId());
         if (checkpoint.isEmpty()) {
@@ -174,12 +174,12 @@ public final class TieringRound
                 throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "The catalog records tiered offsets of " + table.path() + " up to lake snapshot "
                         + recorded.getFirst().lakeSnapshotId() + ", but its lake table has no tiering snapshot: the lake table was replaced; tiering stops rather than write its data twice");
             }
-            return false;
+            return;
         }
         LakeCheckpoint lake = checkpoint.get();
         boolean known = !recorded.isEmpty() && recorded.stream().allMatch(o -> o.lakeSnapshotId() == lake.snapshotId());
         if (known) {
-            return false;
+            return;
         }
         boolean behind = recorded.stream().anyMatch(o -> o.offset() > lake.offsets().getOrDefault(new BucketRef(o.partition(), o.bucket()), 0L));
         if (behind) {
@@ -188,11 +188,10 @@ public final class TieringRound
             LOG.warn("The catalog records offsets of {} beyond its lake snapshot {} (round {}, epoch {}); setting them back to the lake's", table.path(), lake.snapshotId(), lake.round(),
                     lake.epoch());
             catalog.store().replaceTieredOffsets(table.path(), table.tableId(), lake.snapshotId(), tieredOffsets(lake.snapshotId(), lake.offsets()));
-            return true;
+            return;
         }
         LOG.info("Adopting lake snapshot {} of {} (round {}), which the catalog has not recorded", lake.snapshotId(), table.path(), lake.round());
         record(table, lake.snapshotId(), lake.offsets());
-        return true;
     }
 
     private void record(TableInfo table, long snapshot, Map<BucketRef, Long> offsets)
@@ -238,9 +237,7 @@ public final class TieringRound
         if (segments.isEmpty()) {
             return 0;
         }
-        for (Segment segment : segments) {
-            checkStillInHotStore(table, segment);
-        }
+        checkStillInHotStore(table, segments);
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD_BATCHES);
         Thread reader = Thread.ofVirtual().name("inlet-tiering-read-" + table).start(() -> {
             try {
@@ -310,14 +307,21 @@ public final class TieringRound
         }
     }
 
-    private void checkStillInHotStore(String table, Segment segment)
+    /** Every segment's first offset must still be in the hot store (one offsets request per partition). */
+    private void checkStillInHotStore(String table, List<Segment> segments)
     {
-        BucketRef bucket = segment.bucket();
-        long earliest = client.offsets(table, bucket.partition(), Actions.OffsetSpec.EARLIEST, 0).stream()
-                .filter(o -> o.bucket() == bucket.bucket()).findFirst().map(Actions.BucketOffset::offset).orElse(0L);
-        if (earliest > segment.from()) {
-            throw new InletException(InletErrorCode.OFFSET_OUT_OF_RANGE, "Table " + table + " " + bucket + ": the lake holds offsets below " + segment.from() + ", but the hot store starts at "
-                    + earliest + ": offsets [" + segment.from() + ", " + earliest + ") were deleted before they were tiered");
+        Map<String, Map<Integer, Long>> earliest = new HashMap<>();
+        for (Segment segment : segments) {
+            BucketRef bucket = segment.bucket();
+            long first = earliest.computeIfAbsent(bucket.partition(), p -> {
+                Map<Integer, Long> byBucket = new HashMap<>();
+                client.offsets(table, p, Actions.OffsetSpec.EARLIEST, 0).forEach(o -> byBucket.put(o.bucket(), o.offset()));
+                return byBucket;
+            }).getOrDefault(bucket.bucket(), 0L);
+            if (first > segment.from()) {
+                throw new InletException(InletErrorCode.OFFSET_OUT_OF_RANGE, "Table " + table + " " + bucket + ": the lake holds offsets below " + segment.from() + ", but the hot store starts at "
+                        + first + ": offsets [" + segment.from() + ", " + first + ") were deleted before they were tiered");
+            }
         }
     }
 

@@ -222,27 +222,38 @@ final class AppendHandler
     /** Every row of an upsert batch must belong to the named partition and bucket (partition and bucket-key columns are key columns: every batch has them). */
     private static void checkRoutes(HotTable table, TableDescriptor upsertTable, UpsertBatch batch, BatchRoute route)
     {
+        checkRowRoutes(table, batch.columns(upsertTable.columns().size()), batch.rowCount(), route, r -> " (key " + UpsertBatch.key(upsertTable, batch.boxedRow(r)) + ")");
+    }
+
+    /**
+     * Routes every row the way the writer must have (only the partition and bucket-key values
+     * are read as objects) and compares with the batch's route; {@code byColumn[c]} is the
+     * vector of table column {@code c}, {@code describe} adds what names a row in a message.
+     */
+    private static void checkRowRoutes(HotTable table, FieldVector[] byColumn, int rows, BatchRoute route, java.util.function.IntFunction<String> describe)
+    {
         RowRouter router = table.router();
-        FieldVector[] columns = batch.columns(upsertTable.columns().size());
-        Object[] row = new Object[columns.length];
         int[] partitionColumns = router.partitionColumns();
         int[] bucketColumns = router.bucketColumns();
-        for (int r = 0; r < batch.rowCount(); r++) {
+        Object[] row = new Object[byColumn.length];
+        for (int r = 0; r < rows; r++) {
             for (int c : partitionColumns) {
-                row[c] = ArrowValues.get(columns[c], r);
+                row[c] = ArrowValues.get(byColumn[c], r);
             }
             for (int c : bucketColumns) {
-                row[c] = ArrowValues.get(columns[c], r);
+                row[c] = ArrowValues.get(byColumn[c], r);
             }
             String partition = router.partition(row);
             if (!partition.equals(route.partition())) {
                 throw new InletException(InletErrorCode.WRONG_PARTITION, "Batch for " + table.path() + " names partition '" + route.partition() + "' but row " + r
-                        + " (key " + UpsertBatch.key(upsertTable, batch.boxedRow(r)) + ") belongs to '" + partition + "'");
+                        + describe.apply(r) + " belongs to '" + partition + "'");
             }
-            int bucket = router.bucket(row);
-            if (bucket != route.bucket()) {
-                throw new InletException(InletErrorCode.WRONG_BUCKET, "Batch for " + table.path() + " names bucket " + route.bucket() + " but row " + r
-                        + " (key " + UpsertBatch.key(upsertTable, batch.boxedRow(r)) + ") belongs to bucket " + bucket);
+            if (router.hasBucketKey()) {
+                int bucket = router.bucket(row);
+                if (bucket != route.bucket()) {
+                    throw new InletException(InletErrorCode.WRONG_BUCKET, "Batch for " + table.path() + " names bucket " + route.bucket() + " but row " + r
+                            + describe.apply(r) + " belongs to bucket " + bucket);
+                }
             }
         }
     }
@@ -269,24 +280,6 @@ final class AppendHandler
             }
             return;
         }
-        Object[] row = new Object[columns.size()];
-        for (int r = 0; r < root.getRowCount(); r++) {
-            for (int c : partitionColumns) {
-                row[c] = ArrowValues.get(vectors.get(c), r);
-            }
-            for (int c : bucketColumns) {
-                row[c] = ArrowValues.get(vectors.get(c), r);
-            }
-            String partition = router.partition(row);
-            if (!partition.equals(route.partition())) {
-                throw new InletException(InletErrorCode.WRONG_PARTITION, "Batch for " + table.path() + " names partition '" + route.partition() + "' but row " + r + " belongs to '" + partition + "'");
-            }
-            if (router.hasBucketKey()) {
-                int bucket = router.bucket(row);
-                if (bucket != route.bucket()) {
-                    throw new InletException(InletErrorCode.WRONG_BUCKET, "Batch for " + table.path() + " names bucket " + route.bucket() + " but row " + r + " belongs to bucket " + bucket);
-                }
-            }
-        }
+        checkRowRoutes(table, vectors.toArray(FieldVector[]::new), root.getRowCount(), route, r -> "");
     }
 }
