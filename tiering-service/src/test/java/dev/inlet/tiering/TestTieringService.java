@@ -86,13 +86,19 @@ class TestTieringService
         }
     }
 
+    /**
+     * How many rows the lake table has now, or -1 if it cannot be read at this instant: polled
+     * while the service commits, a read can list the snapshot folder while the embedded S3 store
+     * is writing a snapshot file, and S3Proxy's file-system store shows the partly written object
+     * under a temporary name that Paimon cannot parse (a real S3 never lists an unfinished PUT).
+     */
     private int lakeRows(String table)
     {
         try {
             return cluster.readLake(table).size();
         }
         catch (Exception e) {
-            throw new AssertionError(e);
+            return -1;
         }
     }
 
