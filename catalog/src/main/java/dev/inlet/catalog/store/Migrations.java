@@ -85,7 +85,7 @@ public final class Migrations
     /** Applies every missing step; returns the number applied. */
     public static int migrate(CatalogDatabase database)
     {
-        try (Connection c = database.open()) {
+        try (Connection c = openRetryingBusy(database)) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS inlet_schema_version (version INT PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             }
@@ -124,6 +124,33 @@ public final class Migrations
         }
     }
 
+    /** Opening a new SQLite file sets its journal mode, which SQLite also refuses at once while another process sets it up. */
+    private static Connection openRetryingBusy(CatalogDatabase database)
+            throws SQLException
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.open();
+            }
+            catch (SQLException e) {
+                if (!isBusy(database, e) || attempt >= 100) {
+                    throw e;
+                }
+                backoff(attempt);
+            }
+        }
+    }
+
+    private static boolean isBusy(CatalogDatabase database, SQLException e)
+    {
+        return database.dialect() == Dialect.SQLITE && String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
+    }
+
+    private static void backoff(int attempt)
+    {
+        java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(Math.min(200, 5L * attempt)).toNanos()); // before the retry
+    }
+
     /**
      * SQLite refuses at once (SQLITE_BUSY, without waiting for its busy timeout) a transaction that
      * read and then wants to write after another connection wrote meanwhile: what several
@@ -137,11 +164,10 @@ public final class Migrations
                 return apply(database, c, m);
             }
             catch (SQLException e) {
-                boolean busy = database.dialect() == Dialect.SQLITE && String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
-                if (!busy || attempt >= 100) {
+                if (!isBusy(database, e) || attempt >= 100) {
                     throw e;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(Math.min(200, 5L * attempt)).toNanos()); // backoff before the retry
+                backoff(attempt);
             }
         }
     }
