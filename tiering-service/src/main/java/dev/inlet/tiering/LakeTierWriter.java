@@ -3,6 +3,8 @@
  */
 package dev.inlet.tiering;
 
+import dev.inlet.catalog.lake.BucketRef;
+import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.logstore.client.ScanBatch;
 
 import java.util.Map;

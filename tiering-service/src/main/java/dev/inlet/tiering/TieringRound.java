@@ -6,6 +6,8 @@ package dev.inlet.tiering;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.BucketRef;
+import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;

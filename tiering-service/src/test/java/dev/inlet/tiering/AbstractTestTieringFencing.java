@@ -6,6 +6,7 @@ package dev.inlet.tiering;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;

@@ -3,6 +3,7 @@
  */
 package dev.inlet.tiering;
 
+import dev.inlet.catalog.lake.BucketRef;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;

@@ -30,9 +30,9 @@ import java.util.Map;
 /**
  * What a tiering test runs against, all real: the SQLite catalog, the test S3 endpoint (MinIO or
  * an embedded S3Proxy, see {@link S3TestEndpoint}) holding the lake tables, and a hot-store
- * server in this JVM.
+ * server in this JVM. The union reader's tests use it too (this module's test jar).
  */
-final class TieringTestCluster
+public final class TieringTestCluster
         implements AutoCloseable
 {
     private final InletConfig config;
@@ -40,7 +40,7 @@ final class TieringTestCluster
     private final LogStoreServer server;
     private final InletClient client;
 
-    TieringTestCluster(Path dir)
+    public TieringTestCluster(Path dir)
             throws IOException
     {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -55,47 +55,47 @@ final class TieringTestCluster
         this.client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + server.port())));
     }
 
-    TableInfo createTable(String name, TableDescriptor descriptor)
+    public TableInfo createTable(String name, TableDescriptor descriptor)
     {
         TablePath path = TablePath.parse(name);
         catalog.createDatabase(path.database(), true);
         return catalog.createTable(path, descriptor, false);
     }
 
-    InletCatalog catalog()
+    public InletCatalog catalog()
     {
         return catalog;
     }
 
     /** The configuration the catalog and the hot store were started with. */
-    InletConfig config()
+    public InletConfig config()
     {
         return config;
     }
 
-    InletClient client()
+    public InletClient client()
     {
         return client;
     }
 
-    Table paimonTable(String name)
+    public Table paimonTable(String name)
     {
         return ((PaimonLakeBridge) catalog.bridge(LakeFormat.PAIMON)).loadTable(TablePath.parse(name));
     }
 
     /** A round as the service runs it, with {@code hooks}. */
-    TieringRound round(RoundHooks hooks)
+    public TieringRound round(RoundHooks hooks)
     {
         return new TieringRound(catalog, client, new LakeWriters(catalog, "inlet-tiering")::open, hooks, Duration.ofSeconds(30));
     }
 
-    org.apache.iceberg.Table icebergTable(String name)
+    public org.apache.iceberg.Table icebergTable(String name)
     {
         return ((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(TablePath.parse(name));
     }
 
     /** Every row of the table's lake table, read by its own library (Paimon or Iceberg), as Java values in column order. */
-    List<List<Object>> readLake(String name)
+    public List<List<Object>> readLake(String name)
             throws IOException
     {
         return LakeRows.read(catalog, TablePath.parse(name));

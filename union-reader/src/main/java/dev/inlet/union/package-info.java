@@ -3,6 +3,8 @@
  */
 
 /**
- * The union reader (not built yet): engine-neutral planning and reading of one consistent table from the lake snapshot plus the hot tail, with projection, filter and limit pushdown.
+ * The union reader: one consistent table from an Inlet table's lake snapshot (Paimon or Iceberg)
+ * and its hot tail, with projection, filter and limit pushdown, read as Arrow batches. Start at
+ * {@link dev.inlet.union.UnionReader}; {@code docs/union-read.md} explains the protocol.
  */
 package dev.inlet.union;

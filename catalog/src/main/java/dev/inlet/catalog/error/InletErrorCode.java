@@ -41,6 +41,11 @@ public enum InletErrorCode
     /** A tiering process lost the table's lease, or another committed to the lake meanwhile. */
     TIERING_FENCED(3001, ErrorType.CONFLICT),
 
+    /** A scan names a column the table lacks, or a filter value of the wrong type. */
+    INVALID_SCAN(4001, ErrorType.USER_ERROR),
+    /** The data a scan plan points at is gone (lake snapshot expired, hot data deleted): plan again. */
+    SCAN_PLAN_STALE(4002, ErrorType.CONFLICT),
+
     INVALID_CONFIGURATION(9001, ErrorType.USER_ERROR);
 
     private final int code;

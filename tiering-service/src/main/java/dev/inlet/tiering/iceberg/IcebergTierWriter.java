@@ -5,11 +5,11 @@ package dev.inlet.tiering.iceberg;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.BucketRef;
+import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.client.ScanBatch;
 import dev.inlet.logstore.protocol.ChangeType;
-import dev.inlet.tiering.BucketRef;
-import dev.inlet.tiering.LakeCheckpoint;
 import dev.inlet.tiering.LakeTierWriter;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.AppendFiles;
@@ -140,7 +140,7 @@ public final class IcebergTierWriter
         LakeCheckpoint newest = checkpoint(tiering.getFirst());
         if (tiering.size() == 2) {
             LakeCheckpoint previous = checkpoint(tiering.get(1));
-            if (previous.epoch() > newest.epoch()) {
+            if (newest.committedAfterLosingLease(previous)) {
                 if (table.currentSnapshot().snapshotId() != newest.snapshotId()) {
                     throw new InletException(InletErrorCode.TIERING_FENCED, "Iceberg table " + table.name() + ": snapshot " + newest.snapshotId() + " was committed under lease epoch "
                             + newest.epoch() + " after epoch " + previous.epoch() + ", and later snapshots exist; roll the table back to snapshot " + previous.snapshotId() + " by hand");

@@ -5,10 +5,10 @@ package dev.inlet.tiering.paimon;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.BucketRef;
+import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.logstore.client.ScanBatch;
 import dev.inlet.logstore.protocol.ChangeType;
-import dev.inlet.tiering.BucketRef;
-import dev.inlet.tiering.LakeCheckpoint;
 import dev.inlet.tiering.LakeTierWriter;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
@@ -77,7 +77,7 @@ public final class PaimonTierWriter
         Optional<Snapshot> before = previousRound(latest.get(), newest.round());
         if (before.isPresent()) {
             LakeCheckpoint previous = checkpoint(before.get());
-            if (previous.epoch() > newest.epoch()) {
+            if (newest.committedAfterLosingLease(previous)) {
                 Long head = table.snapshotManager().latestSnapshotId();
                 if (head == null || head != latest.get().id()) {
                     throw new InletException(InletErrorCode.TIERING_FENCED, "Paimon table " + table.name() + ": snapshot " + newest.snapshotId() + " was committed by a tiering process whose lease (epoch "

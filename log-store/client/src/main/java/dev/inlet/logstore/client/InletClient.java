@@ -99,7 +99,11 @@ public final class InletClient
         return flight;
     }
 
-    BufferAllocator allocator()
+    /**
+     * The allocator of the batches this client returns; readers that keep or move their buffers
+     * (the union reader) allocate from a child of it, since Arrow moves buffers only within one root.
+     */
+    public BufferAllocator allocator()
     {
         return allocator;
     }

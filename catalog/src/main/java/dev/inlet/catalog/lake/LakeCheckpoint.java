@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-package dev.inlet.tiering;
+package dev.inlet.catalog.lake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,7 +20,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * What one lake snapshot written by tiering holds, read back from its properties: the round that
  * wrote it and, per bucket, the first hot offset not in the lake. The lake is the truth: the
- * catalog's record of tiered offsets follows it (see {@link TieringRound}).
+ * catalog's record of tiered offsets follows it (see the tiering service's {@code TieringRound}).
+ * Readers (the union reader) learn from it which hot offsets a lake snapshot already holds.
  *
  * @param snapshotId the lake snapshot
  * @param round the tiering round that committed it (rounds of a table only grow)
@@ -46,6 +47,16 @@ public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<Bucket
     }
 
     private record Entry(String partition, int bucket, long offset) {}
+
+    /**
+     * Whether this snapshot was committed by a process that had already lost its lease when
+     * {@code previous} (the tiering snapshot before it) was committed under a newer epoch: such a
+     * zombie snapshot may repeat rows of {@code previous}; writers roll it back, readers skip it.
+     */
+    public boolean committedAfterLosingLease(LakeCheckpoint previous)
+    {
+        return previous.epoch() > epoch;
+    }
 
     /** The properties a snapshot committing {@code offsets} in {@code round} under {@code epoch} carries. */
     public static Map<String, String> properties(long tableId, long round, long epoch, Map<BucketRef, Long> offsets)

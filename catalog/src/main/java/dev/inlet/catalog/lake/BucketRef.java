@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-package dev.inlet.tiering;
+package dev.inlet.catalog.lake;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,0 +1,28 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.union.read;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What reading splits did, so that pushdown can be seen working: lake tasks, files and rows read,
+ * hot rows read, rows and bytes spilled, lookups made.
+ */
+public final class ReadStats
+{
+    public final LongAdder lakeTasks = new LongAdder();
+    public final LongAdder lakeFiles = new LongAdder();
+    public final LongAdder lakeRows = new LongAdder();
+    public final LongAdder hotRows = new LongAdder();
+    public final LongAdder spilledRows = new LongAdder();
+    public final LongAdder spilledBytes = new LongAdder();
+    public final LongAdder lookups = new LongAdder();
+
+    @Override
+    public String toString()
+    {
+        return "lake tasks " + lakeTasks + ", lake files " + lakeFiles + ", lake rows " + lakeRows + ", hot rows " + hotRows + ", spilled rows " + spilledRows + " (" + spilledBytes
+                + " bytes), lookups " + lookups;
+    }
+}

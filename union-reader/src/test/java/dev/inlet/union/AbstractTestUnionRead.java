@@ -1,0 +1,395 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.union;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.logstore.client.AppendWriter;
+import dev.inlet.logstore.client.UpsertWriter;
+import dev.inlet.logstore.client.WriterOptions;
+import dev.inlet.tiering.RoundHooks;
+import dev.inlet.tiering.TieringTestCluster;
+import dev.inlet.union.filter.ColumnPredicate;
+import dev.inlet.union.filter.Filter;
+import dev.inlet.union.plan.ScanPlan;
+import dev.inlet.union.plan.Split;
+import dev.inlet.union.plan.SplitCodec;
+import dev.inlet.union.read.BatchSource;
+import dev.inlet.union.read.ReadStats;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Union reads of log and primary-key tables over a real hot store, real tiering rounds and real
+ * lake tables on S3, for one lake format: exact rows, each edge of planning, spill and every
+ * pushdown (equal to the unpushed read, and the work skipped seen in the read statistics).
+ */
+abstract class AbstractTestUnionRead
+{
+    @TempDir
+    Path dir;
+
+    TieringTestCluster cluster;
+    UnionReader reader;
+    private final List<UnionReader> readers = new ArrayList<>();
+
+    abstract LakeFormat format();
+
+    @BeforeEach
+    void setUp()
+            throws Exception
+    {
+        cluster = new TieringTestCluster(dir.resolve("cluster"));
+        reader = reader(UnionReaderOptions.Settings.defaults());
+    }
+
+    UnionReader reader(UnionReaderOptions.Settings settings)
+    {
+        UnionReader created = new UnionReader(cluster.catalog(), cluster.client(), new UnionReaderOptions.Settings(settings.mergeMemoryBytes(), dir.resolve("spill"),
+                settings.readTimeout(), settings.batchRows()));
+        readers.add(created);
+        return created;
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        // every batch a test read was closed: nothing of the union reader leaks
+        for (UnionReader r : readers) {
+            assertThat(r.allocatedBytes()).isZero();
+            r.close();
+        }
+        cluster.close();
+    }
+
+    void tier(String table)
+    {
+        cluster.round(RoundHooks.NONE).run(TablePath.parse(table)).orElseThrow();
+    }
+
+    TableDescriptor.Builder events()
+    {
+        return TableDescriptor.builder()
+                .column("id", DataType.bigint(), false)
+                .column("region", DataType.string(), false)
+                .column("name", DataType.string())
+                .column("amount", DataType.doubleType())
+                .bucketKey("id")
+                .bucketCount(3)
+                .lakeFormat(format());
+    }
+
+    static List<Object> event(long id)
+    {
+        String region = switch ((int) (id % 3)) {
+            case 0 -> "eu";
+            case 1 -> "us";
+            default -> "ap";
+        };
+        return Arrays.asList(id, region, id % 5 == 0 ? null : "event-" + id, id * 1.5);
+    }
+
+    void append(String table, long from, long to)
+    {
+        try (AppendWriter writer = cluster.client().newWriter(table, WriterOptions.defaults())) {
+            for (long id = from; id < to; id++) {
+                writer.append(event(id).toArray());
+            }
+        }
+    }
+
+    static List<List<Object>> events(long from, long to)
+    {
+        List<List<Object>> rows = new ArrayList<>();
+        for (long id = from; id < to; id++) {
+            rows.add(event(id));
+        }
+        return rows;
+    }
+
+    List<List<Object>> read(ScanRequest request)
+    {
+        try (UnionScan scan = reader.scan(request)) {
+            return scan.rows();
+        }
+    }
+
+    record Read(ScanPlan plan, ReadStats stats, List<List<Object>> rows) {}
+
+    Read readWithStats(UnionReader reader, ScanRequest request)
+    {
+        try (UnionScan scan = reader.scan(request)) {
+            List<List<Object>> rows = scan.rows();
+            return new Read(scan.plan(), scan.stats(), rows);
+        }
+    }
+
+    @Test
+    void aLogTableIsItsLakeSnapshotPlusTheHotTail()
+    {
+        cluster.createTable("shop.events", events().build());
+        append("shop.events", 0, 300);
+        tier("shop.events");
+        append("shop.events", 300, 400);
+
+        Read read = readWithStats(reader, ScanRequest.of("shop.events"));
+        assertThat(read.rows()).containsExactlyInAnyOrderElementsOf(events(0, 400));
+        assertThat(read.plan().readsLake()).isTrue();
+        assertThat(read.stats().lakeRows.sum()).isEqualTo(300);
+        assertThat(read.stats().hotRows.sum()).as("only the rows the lake does not hold are read from the hot store").isEqualTo(100);
+        assertThat(read.plan().highWaterMarks().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(400);
+        assertThat(read.plan().tiered().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
+    }
+
+    @Test
+    void withoutALakeSnapshotTheHotStoreAnswersAlone()
+    {
+        cluster.createTable("shop.fresh", events().build());
+        append("shop.fresh", 0, 50);
+        Read read = readWithStats(reader, ScanRequest.of("shop.fresh"));
+        assertThat(read.plan().readsLake()).isFalse();
+        assertThat(read.rows()).containsExactlyInAnyOrderElementsOf(events(0, 50));
+        assertThat(read.stats().lakeTasks.sum()).isZero();
+    }
+
+    @Test
+    void aFullyTieredTableIsReadFromTheLakeOnly()
+    {
+        cluster.createTable("shop.tiered", events().build());
+        append("shop.tiered", 0, 120);
+        tier("shop.tiered");
+        Read read = readWithStats(reader, ScanRequest.of("shop.tiered"));
+        assertThat(read.rows()).containsExactlyInAnyOrderElementsOf(events(0, 120));
+        assertThat(read.plan().splits()).allMatch(s -> s instanceof Split.Lake);
+        assertThat(read.stats().hotRows.sum()).isZero();
+    }
+
+    TableDescriptor.Builder accounts()
+    {
+        return TableDescriptor.builder()
+                .column("id", DataType.bigint(), false)
+                .column("name", DataType.string())
+                .column("amount", DataType.doubleType())
+                .primaryKey("id")
+                .bucketCount(2)
+                .lakeFormat(format());
+    }
+
+    /**
+     * Upserts 0..200, tiers, then updates, deletes, partial updates and inserts in the hot tail;
+     * returns the state those writes make.
+     */
+    Map<Long, List<Object>> writeAccounts(String table)
+    {
+        Map<Long, List<Object>> model = new TreeMap<>();
+        try (UpsertWriter writer = cluster.client().newUpsertWriter(table, List.of("id", "name", "amount"), WriterOptions.defaults())) {
+            for (long id = 0; id < 200; id++) {
+                writer.upsert(new Object[] {id, "name-" + id, id * 2.0});
+                model.put(id, Arrays.asList(id, "name-" + id, id * 2.0));
+            }
+        }
+        tier(table);
+        try (UpsertWriter writer = cluster.client().newUpsertWriter(table, List.of("id", "name", "amount"), WriterOptions.defaults())) {
+            for (long id = 0; id < 50; id++) {
+                writer.upsert(new Object[] {id, "renamed-" + id, id * 3.0});
+                model.put(id, Arrays.asList(id, "renamed-" + id, id * 3.0));
+            }
+            for (long id = 50; id < 70; id++) {
+                writer.delete(new Object[] {id, null, null});
+                model.remove(id);
+            }
+            for (long id = 200; id < 230; id++) {
+                writer.upsert(new Object[] {id, "new-" + id, 1.0});
+                model.put(id, Arrays.asList(id, "new-" + id, 1.0));
+            }
+            // a key deleted and written again within the tail
+            writer.delete(new Object[] {60L, null, null});
+            writer.upsert(new Object[] {60L, "back", 6.0});
+            model.put(60L, Arrays.asList(60L, "back", 6.0));
+        }
+        try (UpsertWriter partial = cluster.client().newUpsertWriter(table, List.of("id", "amount"), WriterOptions.defaults())) {
+            for (long id = 70; id < 90; id++) {
+                partial.upsert(new Object[] {id, -1.0});
+                model.put(id, Arrays.asList(id, "name-" + id, -1.0));
+            }
+        }
+        return model;
+    }
+
+    @Test
+    void aPrimaryKeyTableIsTheKeyValueStateAtTheHighWaterMarks()
+    {
+        cluster.createTable("shop.accounts", accounts().build());
+        Map<Long, List<Object>> model = writeAccounts("shop.accounts");
+
+        Read read = readWithStats(reader, ScanRequest.of("shop.accounts"));
+        assertThat(read.rows()).containsExactlyInAnyOrderElementsOf(model.values());
+        assertThat(read.plan().splits()).allMatch(s -> s instanceof Split.Merge);
+        assertThat(read.stats().lakeRows.sum()).isEqualTo(200);
+        assertThat(read.stats().spilledRows.sum()).isZero();
+
+        // once tiered, the lake alone holds the same state
+        tier("shop.accounts");
+        Read after = readWithStats(reader, ScanRequest.of("shop.accounts"));
+        assertThat(after.rows()).containsExactlyInAnyOrderElementsOf(model.values());
+        assertThat(after.stats().hotRows.sum()).isZero();
+    }
+
+    @Test
+    void aTailLargerThanTheMemoryBudgetIsSpilledAndGivesTheSameRows()
+    {
+        cluster.createTable("shop.spilled", accounts().build());
+        Map<Long, List<Object>> model = writeAccounts("shop.spilled");
+
+        Read read = readWithStats(reader(UnionReaderOptions.Settings.defaults().withMergeMemoryBytes(2048).withBatchRows(64)), ScanRequest.of("shop.spilled"));
+        assertThat(read.rows()).containsExactlyInAnyOrderElementsOf(model.values());
+        assertThat(read.stats().spilledRows.sum()).as("tail and lake rows went through spill files").isGreaterThan(0);
+        assertThat(read.stats().spilledBytes.sum()).isGreaterThan(0);
+        try (var files = java.nio.file.Files.list(dir.resolve("spill"))) {
+            assertThat(files.toList()).as("spill files are deleted after the merge").isEmpty();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void projectionReturnsTheAskedColumnsInTheAskedOrder()
+    {
+        cluster.createTable("shop.projected", accounts().build());
+        Map<Long, List<Object>> model = writeAccounts("shop.projected");
+        List<List<Object>> rows = read(ScanRequest.of("shop.projected").withColumns(List.of("amount", "name")));
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(model.values().stream().map(r -> Arrays.asList(r.get(2), r.get(1))).toList());
+    }
+
+    @Test
+    void filtersPrunePartitionsAndFilesAndTheRestIsExact()
+    {
+        cluster.createTable("shop.regions", events().partitionKeys("region").build());
+        append("shop.regions", 0, 300);
+        tier("shop.regions");
+        append("shop.regions", 300, 360);
+        Filter filter = Filter.of(ColumnPredicate.equal("region", "eu"), ColumnPredicate.compare("id", ColumnPredicate.Op.GE, 100L),
+                ColumnPredicate.notNull("name"));
+
+        Read all = readWithStats(reader, ScanRequest.of("shop.regions"));
+        Read filtered = readWithStats(reader, ScanRequest.of("shop.regions").withFilter(filter));
+        List<List<Object>> expected = all.rows().stream()
+                .filter(r -> r.get(1).equals("eu") && (Long) r.get(0) >= 100 && r.get(2) != null)
+                .toList();
+        assertThat(filtered.rows()).containsExactlyInAnyOrderElementsOf(expected).isNotEmpty();
+        assertThat(filtered.plan().prunedPartitions()).as("hot partitions us and ap are not read").isEqualTo(2);
+        assertThat(filtered.stats().lakeFiles.sum()).as("lake files of other regions are not read").isLessThan(all.stats().lakeFiles.sum());
+        assertThat(filtered.stats().hotRows.sum()).isLessThan(all.stats().hotRows.sum());
+    }
+
+    @Test
+    void aLimitReadsNoMoreSplitsThanItNeeds()
+    {
+        cluster.createTable("shop.limited", events().build());
+        append("shop.limited", 0, 300);
+        tier("shop.limited");
+        append("shop.limited", 300, 330);
+        Read read = readWithStats(reader, ScanRequest.of("shop.limited").withLimit(5));
+        assertThat(read.rows()).hasSize(5).allMatch(r -> events(0, 330).contains(r));
+        Read all = readWithStats(reader, ScanRequest.of("shop.limited"));
+        assertThat(read.plan().splits().size()).isLessThan(all.plan().splits().size());
+        assertThat(read.stats().lakeRows.sum() + read.stats().hotRows.sum()).isLessThan(330);
+    }
+
+    @Test
+    void aFilterThatFixesTheKeyIsAnsweredByPointLookups()
+    {
+        cluster.createTable("shop.looked", accounts().build());
+        Map<Long, List<Object>> model = writeAccounts("shop.looked");
+        Read read = readWithStats(reader, ScanRequest.of("shop.looked").withFilter(Filter.of(ColumnPredicate.in("id", 3L, 55L, 75L, 999L))));
+        assertThat(read.plan().splits()).singleElement().isInstanceOf(Split.Lookup.class);
+        assertThat(read.rows()).containsExactlyInAnyOrder(model.get(3L), model.get(75L));
+        assertThat(read.stats().lookups.sum()).isEqualTo(4);
+        assertThat(read.stats().lakeRows.sum() + read.stats().hotRows.sum()).isZero();
+    }
+
+    @Test
+    void splitsAreReadFromTheirSerializedForm()
+    {
+        cluster.createTable("shop.shipped", accounts().partitionKeys().build());
+        Map<Long, List<Object>> model = writeAccounts("shop.shipped");
+        ScanPlan plan = reader.plan(ScanRequest.of("shop.shipped").withFilter(Filter.of(ColumnPredicate.compare("amount", ColumnPredicate.Op.LT, 1000.0))));
+        List<List<Object>> rows = new ArrayList<>();
+        ReadStats stats = new ReadStats();
+        for (Split split : plan.splits()) {
+            String json = SplitCodec.toJson(split);
+            Split shipped = SplitCodec.fromJson(json);
+            assertThat(shipped).isEqualTo(split);
+            try (BatchSource source = reader.open(shipped, stats)) {
+                for (VectorSchemaRoot next = source.next(); next != null; next = source.next()) {
+                    try (VectorSchemaRoot batch = next) {
+                        for (int r = 0; r < batch.getRowCount(); r++) {
+                            List<Object> row = new ArrayList<>();
+                            for (FieldVector v : batch.getFieldVectors()) {
+                                row.add(dev.inlet.logstore.arrow.ArrowValues.get(v, r));
+                            }
+                            rows.add(row);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(model.values().stream().filter(r -> (Double) r.get(2) < 1000.0).toList());
+    }
+
+    @Test
+    void hotRowsDeletedAfterPlanningMakeThePlanStale()
+    {
+        cluster.createTable("shop.dropped", events().partitionKeys("region").build());
+        append("shop.dropped", 0, 30);
+        ScanPlan plan = reader.plan(ScanRequest.of("shop.dropped"));
+        cluster.client().dropPartition("shop.dropped", "region=eu");
+        assertThatThrownBy(() -> {
+            for (Split split : plan.splits()) {
+                try (BatchSource source = reader.open(split, new ReadStats())) {
+                    for (VectorSchemaRoot batch = source.next(); batch != null; batch = source.next()) {
+                        batch.close();
+                    }
+                }
+            }
+        })
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.SCAN_PLAN_STALE))
+                .hasMessageContaining("shop.dropped")
+                .hasMessageContaining("plan the scan again");
+    }
+
+    @Test
+    void badRequestsNameTheTableAndColumn()
+    {
+        cluster.createTable("shop.bad", events().build());
+        assertThatThrownBy(() -> reader.plan(ScanRequest.of("shop.bad").withColumns(List.of("id", "colour"))))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_SCAN))
+                .hasMessageContaining("shop.bad")
+                .hasMessageContaining("'colour'");
+        assertThatThrownBy(() -> reader.plan(ScanRequest.of("shop.bad").withFilter(Filter.of(ColumnPredicate.equal("id", "seven")))))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_SCAN))
+                .hasMessageContaining("shop.bad")
+                .hasMessageContaining("column 'id' of type BIGINT")
+                .hasMessageContaining("'seven'");
+    }
+}
