@@ -13,6 +13,7 @@ import dev.inlet.logstore.cli.TailCommand;
 import dev.inlet.logstore.cli.WriteCommand;
 import dev.inlet.logstore.server.ServerCommand;
 import dev.inlet.tiering.TieringCommand;
+import dev.inlet.union.cli.ScanCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
                 WriteCommand.class,
                 TailCommand.class,
                 LookupCommand.class,
+                ScanCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 bad request, 2 bad command line, 3 conflict (retry), 4 S3 or catalog database failed (retry later), 70 internal error, 130 interrupted."})
 public final class InletMain

@@ -157,7 +157,8 @@ public final class LocalCommand
         }
         out.println();
         out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet tiering status   |   inlet table describe demo.clicks");
-        out.println("Not running yet: union reads and Trino (see README's status table).");
+        out.println("Query (lake snapshot + hot tail as one table):  inlet scan demo.clicks --limit 10 --explain");
+        out.println("Not running yet: Trino (see README's status table).");
         out.flush();
         if (exitAfterSetup) {
             return;

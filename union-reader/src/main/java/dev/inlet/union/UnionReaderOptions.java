@@ -19,8 +19,8 @@ public final class UnionReaderOptions
 {
     public static final ConfigOption<Long> MERGE_MEMORY_BYTES = new ConfigOption<>("union.merge.memory-bytes", Long::parseLong, Optional.of(64L << 20),
             "Memory one primary-key merge (one bucket's hot tail, held to drop the lake rows it replaces) may use; a larger tail is spilled to union.spill-dir, hash-partitioned by key.");
-    public static final ConfigOption<String> SPILL_DIR = ConfigOption.string("union.spill-dir", System.getProperty("java.io.tmpdir"),
-            "Local folder for the spill files of primary-key merges whose tail outgrows union.merge.memory-bytes; they are deleted when the merge ends.");
+    public static final ConfigOption<String> SPILL_DIR = ConfigOption.string("union.spill-dir", "",
+            "Local folder for the spill files of primary-key merges whose tail outgrows union.merge.memory-bytes; they are deleted when the merge ends. Empty: the JVM's temporary folder.");
     public static final ConfigOption<Duration> READ_TIMEOUT = new ConfigOption<>("union.read-timeout", Durations::parse, Optional.of(Duration.ofSeconds(30)),
             "How long a union read waits for hot rows below the high-water mark it planned at before it fails.");
     public static final ConfigOption<Integer> BATCH_ROWS = ConfigOption.integer("union.batch-rows", 4096,
@@ -37,7 +37,9 @@ public final class UnionReaderOptions
     {
         public static Settings from(InletConfig config)
         {
-            return new Settings(config.get(MERGE_MEMORY_BYTES), Path.of(config.get(SPILL_DIR)), config.get(READ_TIMEOUT), config.get(BATCH_ROWS));
+            String spill = config.get(SPILL_DIR);
+            Path spillDir = spill == null || spill.isBlank() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(spill);
+            return new Settings(config.get(MERGE_MEMORY_BYTES), spillDir, config.get(READ_TIMEOUT), config.get(BATCH_ROWS));
         }
 
         public static Settings defaults()

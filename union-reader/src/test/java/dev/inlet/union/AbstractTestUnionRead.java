@@ -277,8 +277,27 @@ abstract class AbstractTestUnionRead
     {
         cluster.createTable("shop.projected", accounts().build());
         Map<Long, List<Object>> model = writeAccounts("shop.projected");
-        List<List<Object>> rows = read(ScanRequest.of("shop.projected").withColumns(List.of("amount", "name")));
-        assertThat(rows).containsExactlyInAnyOrderElementsOf(model.values().stream().map(r -> Arrays.asList(r.get(2), r.get(1))).toList());
+        Read projected = readWithStats(reader, ScanRequest.of("shop.projected").withColumns(List.of("amount")));
+        assertThat(projected.rows()).containsExactlyInAnyOrderElementsOf(model.values().stream().map(r -> List.of(r.get(2))).toList());
+        assertThat(read(ScanRequest.of("shop.projected").withColumns(List.of("amount", "name"))))
+                .containsExactlyInAnyOrderElementsOf(model.values().stream().map(r -> Arrays.asList(r.get(2), r.get(1))).toList());
+        Read all = readWithStats(reader, ScanRequest.of("shop.projected"));
+        assertThat(projected.stats().hotRows.sum()).isEqualTo(all.stats().hotRows.sum());
+        assertThat(projected.stats().hotBytes.sum()).as("the hot store sent the key and amount columns only, not name").isLessThan(all.stats().hotBytes.sum());
+    }
+
+    @Test
+    void aPartitionDroppedFromTheHotStoreAfterTieringIsReadFromTheLake()
+    {
+        cluster.createTable("shop.retired", events().partitionKeys("region").build());
+        append("shop.retired", 0, 90);
+        tier("shop.retired");
+        append("shop.retired", 90, 120);
+        cluster.client().dropPartition("shop.retired", "region=eu");
+        List<List<Object>> expected = events(0, 120).stream().filter(r -> !r.get(1).equals("eu") || (Long) r.get(0) < 90).toList();
+        Read read = readWithStats(reader, ScanRequest.of("shop.retired"));
+        assertThat(read.rows()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(read.plan().highWaterMarks().keySet()).noneMatch(b -> b.partition().equals("region=eu"));
     }
 
     @Test

@@ -3,7 +3,20 @@
  */
 package dev.inlet.union;
 
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.union.plan.ScanPlan;
+import dev.inlet.union.plan.Split;
+import dev.inlet.union.read.BatchSource;
+import dev.inlet.union.read.ReadStats;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestIcebergUnionRead
         extends AbstractTestUnionRead
@@ -12,5 +25,32 @@ class TestIcebergUnionRead
     LakeFormat format()
     {
         return LakeFormat.ICEBERG;
+    }
+
+    @Test
+    void aLakeSnapshotExpiredAfterPlanningMakesThePlanStale()
+    {
+        cluster.createTable("shop.expiring", events().build());
+        append("shop.expiring", 0, 60);
+        tier("shop.expiring");
+        ScanPlan plan = reader.plan(ScanRequest.of("shop.expiring"));
+        assertThat(plan.splits()).anyMatch(s -> s instanceof Split.Lake);
+
+        // the table moves on without the planned snapshot's files, which expiry then deletes
+        Table table = cluster.icebergTable("shop.expiring");
+        table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
+        table.expireSnapshots().expireSnapshotId(plan.scan().lakeSnapshotId()).cleanExpiredFiles(true).commit();
+
+        assertThatThrownBy(() -> {
+            for (Split split : plan.splits()) {
+                try (BatchSource source = reader.open(split, new ReadStats())) {
+                    for (VectorSchemaRoot batch = source.next(); batch != null; batch = source.next()) {
+                        batch.close();
+                    }
+                }
+            }
+        })
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.SCAN_PLAN_STALE))
+                .hasMessageContaining("Lake snapshot " + plan.scan().lakeSnapshotId() + " of table shop.expiring expired");
     }
 }

@@ -20,10 +20,11 @@ public final class HotTail
     private final List<String> columns;
     private final Duration timeout;
     private final LongConsumer rowsRead;
+    private final LongConsumer bytesRead;
     private int next;
     private HotRangeReader current;
 
-    public HotTail(InletClient client, String table, List<HotRange> ranges, List<String> columns, Duration timeout, LongConsumer rowsRead)
+    public HotTail(InletClient client, String table, List<HotRange> ranges, List<String> columns, Duration timeout, LongConsumer rowsRead, LongConsumer bytesRead)
     {
         this.client = client;
         this.table = table;
@@ -31,6 +32,7 @@ public final class HotTail
         this.columns = List.copyOf(columns);
         this.timeout = timeout;
         this.rowsRead = rowsRead;
+        this.bytesRead = bytesRead;
     }
 
     /** The next slice, which the caller closes, or null after the last range. */
@@ -46,6 +48,7 @@ public final class HotTail
             HotRangeReader.Slice slice = current.next();
             if (slice != null) {
                 rowsRead.accept(slice.rows());
+                slice.batch().root().getFieldVectors().forEach(v -> bytesRead.accept(v.getBufferSize()));
                 return slice;
             }
             current.close();

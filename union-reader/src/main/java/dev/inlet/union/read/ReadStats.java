@@ -15,6 +15,8 @@ public final class ReadStats
     public final LongAdder lakeFiles = new LongAdder();
     public final LongAdder lakeRows = new LongAdder();
     public final LongAdder hotRows = new LongAdder();
+    /** Arrow buffer bytes of the hot batches received (what column pruning saves). */
+    public final LongAdder hotBytes = new LongAdder();
     public final LongAdder spilledRows = new LongAdder();
     public final LongAdder spilledBytes = new LongAdder();
     public final LongAdder lookups = new LongAdder();
@@ -22,7 +24,7 @@ public final class ReadStats
     @Override
     public String toString()
     {
-        return "lake tasks " + lakeTasks + ", lake files " + lakeFiles + ", lake rows " + lakeRows + ", hot rows " + hotRows + ", spilled rows " + spilledRows + " (" + spilledBytes
+        return "lake tasks " + lakeTasks + ", lake files " + lakeFiles + ", lake rows " + lakeRows + ", hot rows " + hotRows + " (" + hotBytes + " bytes), spilled rows " + spilledRows + " (" + spilledBytes
                 + " bytes), lookups " + lookups;
     }
 }

@@ -30,7 +30,9 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,6 +46,17 @@ public final class SplitReader
     private final InletClient client;
     private final BufferAllocator allocator;
     private final UnionReaderOptions.Settings settings;
+    // lake sources by (table id, snapshot): splits of one plan share one loaded lake table, as
+    // loading it reads the table's metadata from S3; a plan's snapshot never changes, and a table
+    // loaded after it was planned knows every column the plan names
+    private final Map<String, LakeSource> sources = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LakeSource> eldest)
+        {
+            return size() > 16;
+        }
+    });
 
     public SplitReader(InletCatalog catalog, InletClient client, BufferAllocator allocator, UnionReaderOptions.Settings settings)
     {
@@ -67,10 +80,10 @@ public final class SplitReader
         BatchBuilder out = new BatchBuilder(outSchema, allocator, settings.batchRows());
         String name = scan.table().toString();
         BatchSource source = switch (split) {
-            case Split.Lake lake -> new FilteredRows(lakeWindows(lake(table), table, scan, List.of(lake.task()), readColumns, stats), scan.filter(), out);
-            case Split.Hot hot -> new FilteredRows(hotWindows(new HotTail(client, name, List.of(hot.range()), readColumns, settings.readTimeout(), stats.hotRows::add)), scan.filter(), out);
+            case Split.Lake lake -> new FilteredRows(lakeWindows(lake(table, scan), table, scan, List.of(lake.task()), readColumns, stats), scan.filter(), out);
+            case Split.Hot hot -> new FilteredRows(hotWindows(new HotTail(client, name, List.of(hot.range()), readColumns, settings.readTimeout(), stats.hotRows::add, stats.hotBytes::add)), scan.filter(), out);
             case Split.Merge merge -> {
-                BatchSource lakeRows = merge.lake().isEmpty() ? empty() : new LakeTasks(lake(table), table, scan.lakeSnapshotId(), merge.lake(), readColumns, scan.filter(), allocator,
+                BatchSource lakeRows = merge.lake().isEmpty() ? empty() : new LakeTasks(lake(table, scan), table, scan.lakeSnapshotId(), merge.lake(), readColumns, scan.filter(), allocator,
                         settings.batchRows(), stats);
                 Schema lakeSchema = ArrowSchemas.toArrowSchema(readColumns.stream().map(c -> descriptor.column(c).orElseThrow()).toList());
                 List<Field> tailFields = new ArrayList<>(lakeSchema.getFields());
@@ -78,16 +91,17 @@ public final class SplitReader
                 long tailRows = merge.hot().stream().mapToLong(r -> r.rows()).sum();
                 PrimaryKeyMerge.Settings mergeSettings = new PrimaryKeyMerge.Settings(descriptor.primaryKey(), new Schema(tailFields), lakeSchema, scan.filter(),
                         settings.mergeMemoryBytes(), settings.spillDir(), settings.batchRows(), tailRows);
-                yield new PrimaryKeyMerge(new HotTail(client, name, merge.hot(), readColumns, settings.readTimeout(), stats.hotRows::add), lakeRows, mergeSettings, out, allocator, stats);
+                yield new PrimaryKeyMerge(new HotTail(client, name, merge.hot(), readColumns, settings.readTimeout(), stats.hotRows::add, stats.hotBytes::add), lakeRows, mergeSettings, out, allocator, stats);
             }
             case Split.Lookup lookup -> lookup(table, scan, lookup, out, stats);
         };
         return scan.limit() >= 0 ? new LimitedSource(source, scan.limit()) : source;
     }
 
-    private LakeSource lake(TableInfo table)
+    private LakeSource lake(TableInfo table, TableScan scan)
     {
-        return LakeSources.of(catalog, table).orElseThrow(() -> new InletException(InletErrorCode.INVALID_SCAN, "Table " + table.path() + " has no lake table"));
+        return sources.computeIfAbsent(table.tableId() + "@" + scan.lakeSnapshotId(), key -> LakeSources.of(catalog, table)
+                .orElseThrow(() -> new InletException(InletErrorCode.INVALID_SCAN, "Table " + table.path() + " has no lake table")));
     }
 
     private FilteredRows.Windows lakeWindows(LakeSource source, TableInfo table, TableScan scan, List<LakeTask> tasks, List<String> columns, ReadStats stats)

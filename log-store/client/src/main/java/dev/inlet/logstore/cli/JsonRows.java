@@ -18,19 +18,19 @@ import java.util.List;
  * written in exponent form), null as null, everything else as the text {@link TextValues} reads
  * back.
  */
-final class JsonRows
+public final class JsonRows
 {
     private final ObjectMapper mapper = new ObjectMapper()
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
-    ObjectNode object()
+    public ObjectNode object()
     {
         return mapper.createObjectNode();
     }
 
     /** Adds each value under its column's name. */
-    ObjectNode put(ObjectNode node, List<String> names, Object[] row)
+    public ObjectNode put(ObjectNode node, List<String> names, Object[] row)
     {
         for (int c = 0; c < names.size(); c++) {
             Object v = row[c];
@@ -50,7 +50,7 @@ final class JsonRows
         return node;
     }
 
-    String write(ObjectNode node)
+    public String write(ObjectNode node)
     {
         try {
             return mapper.writeValueAsString(node);

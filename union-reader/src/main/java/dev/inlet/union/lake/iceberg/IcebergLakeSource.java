@@ -36,30 +36,36 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Union-read side of Iceberg lake tables: plans with Iceberg's scan at a snapshot id (partition
  * and column-statistics pruning by the filter) and reads each file scan task with Iceberg's
- * generic reader and delete filter, so equality deletes from tiering are applied.
+ * generic reader and delete filter, so equality deletes from tiering are applied. An instance serves
+ * one plan, or the splits of one plan.
  */
 public final class IcebergLakeSource
         implements LakeSource
 {
     private final IcebergLakeBridge bridge;
+    private final Map<Long, Table> loaded = new ConcurrentHashMap<>();
 
     public IcebergLakeSource(IcebergLakeBridge bridge)
     {
         this.bridge = requireNonNull(bridge, "bridge is null");
     }
 
+    /**
+     * The table as loaded once by this source (a source serves one plan, or the splits of one plan): loading
+     * parses the table's whole metadata file, which grows with every snapshot.
+     */
     private Table table(TableInfo table)
     {
-        Table t = bridge.loadTable(table.path());
-        t.refresh();
-        return t;
+        return loaded.computeIfAbsent(table.tableId(), id -> bridge.loadTable(table.path()));
     }
 
     @Override
@@ -89,7 +95,10 @@ public final class IcebergLakeSource
     @Override
     public boolean snapshotExists(TableInfo table, long snapshotId)
     {
-        return table(table).snapshot(snapshotId) != null;
+        // asked after a failure: look at the table as it is now
+        Table now = bridge.loadTable(table.path());
+        loaded.put(table.tableId(), now);
+        return now.snapshot(snapshotId) != null;
     }
 
     @Override

@@ -40,13 +40,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Union-read side of Paimon lake tables: plans with Paimon's scan at a snapshot id (partition and
  * file statistics pruning by the filter) and reads each {@link DataSplit} with Paimon's reader,
- * which merges a primary-key bucket's files into one row per key.
+ * which merges a primary-key bucket's files into one row per key. An instance serves one plan, or
+ * the splits of one plan.
  */
 public final class PaimonLakeSource
         implements LakeSource
@@ -56,15 +58,17 @@ public final class PaimonLakeSource
     private static final int LOOK_BACK = 200;
 
     private final PaimonLakeBridge bridge;
+    private final Map<Long, FileStoreTable> loaded = new ConcurrentHashMap<>();
 
     public PaimonLakeSource(PaimonLakeBridge bridge)
     {
         this.bridge = requireNonNull(bridge, "bridge is null");
     }
 
+    /** The table as loaded once by this source (a source serves one plan, or the splits of one plan). */
     private FileStoreTable table(TableInfo table)
     {
-        return (FileStoreTable) bridge.loadTable(table.path());
+        return loaded.computeIfAbsent(table.tableId(), id -> (FileStoreTable) bridge.loadTable(table.path()));
     }
 
     @Override

@@ -1,0 +1,16 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.union;
+
+import dev.inlet.catalog.model.LakeFormat;
+
+class TestIcebergUnionReadConsistency
+        extends AbstractTestUnionReadConsistency
+{
+    @Override
+    LakeFormat format()
+    {
+        return LakeFormat.ICEBERG;
+    }
+}
