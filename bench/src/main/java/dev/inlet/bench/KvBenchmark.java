@@ -274,7 +274,7 @@ public final class KvBenchmark
                         String cpu = "CPU over the whole lookup run (%.1f s incl. warm-up): server %.2f cores, client %.2f cores, of %d"
                                 .formatted(wall, (server.cpuNanos() - serverCpu) / 1e9 / wall, (harnessCpu() - harnessCpu) / 1e9 / wall, Runtime.getRuntime().availableProcessors());
                         out.printf(Locale.ROOT, "  [%s] lookups done: %,d measured, %.0f/s achieved, p99 %.3f ms; %s; load average now %s%n",
-                                label, result.lookups().length, result.achievedRate(), result.percentile(0.99) / 1e6, cpu, loadAverage());
+                                label, result.lookups().length, result.achievedRate(), result.percentile(0.99) / 1e6, cpu, BenchLake.loadAverage());
                         lookupRuns.add(new LookupRun(batch, load, cpu, result));
                     }
                 }
@@ -358,7 +358,7 @@ public final class KvBenchmark
         passes.add(new Pass(store, durability, "both", rows.inserts().size() + (long) rows.updates().size(), insertPayload + updatePayload, insert + update, insertCpu + updateCpu));
         String server = serverCpu == null ? "" : String.format(Locale.ROOT, " (of their CPU %.2f s, the server's %.2f s)", (insertCpu + updateCpu) / 1e9,
                 (serverCpu.getAsLong() - serverStarted) / 1e9);
-        out.printf(Locale.ROOT, "  [%s] insert pass %.2f s, update pass %.2f s%s; load average %s%n", label, insert / 1e9, update / 1e9, server, loadAverage());
+        out.printf(Locale.ROOT, "  [%s] insert pass %.2f s, update pass %.2f s%s; load average %s%n", label, insert / 1e9, update / 1e9, server, BenchLake.loadAverage());
     }
 
     private boolean columnar()
@@ -494,17 +494,6 @@ public final class KvBenchmark
     private static long harnessCpu()
     {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static String loadAverage()
-    {
-        try {
-            String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return load[0] + " " + load[1] + " " + load[2];
-        }
-        catch (IOException | RuntimeException _) {
-            return "unknown";
-        }
     }
 
     private static double ms(long nanos)

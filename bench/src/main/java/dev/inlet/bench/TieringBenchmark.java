@@ -8,13 +8,10 @@ import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.catalog.lake.iceberg.IcebergLakeBridge;
 import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
-import dev.inlet.catalog.model.Column;
-import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;
-import dev.inlet.catalog.s3.EmbeddedS3Server;
 import dev.inlet.logstore.client.AppendWriter;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.client.WriterOptions;
@@ -52,9 +49,6 @@ import java.util.concurrent.Callable;
 public final class TieringBenchmark
         implements Callable<Integer>
 {
-    private static final String ACCESS_KEY = "bench";
-    private static final String SECRET_KEY = "bench-secret-key";
-
     @Option(names = "--rows", description = "Rows of the measured round (default: ${DEFAULT-VALUE}).")
     int rows = 300_000;
 
@@ -107,7 +101,7 @@ public final class TieringBenchmark
     {
         Path root = Files.createTempDirectory(directory == null ? Path.of(System.getProperty("java.io.tmpdir")) : directory, "inlet-tierbench-");
         out.printf(Locale.ROOT, "== Inlet tiering benchmark ==%nMachine: %d cores; JDK %s; data %s%nLoad average at start: %s%n", Runtime.getRuntime().availableProcessors(),
-                Runtime.version(), root, loadAverage());
+                Runtime.version(), root, BenchLake.loadAverage());
         List<Object[]> all = RowGenerator.generate(warmup + rows, seed);
         List<Object[]> warm = all.subList(0, warmup);
         List<Object[]> measured = all.subList(warmup, all.size());
@@ -118,21 +112,13 @@ public final class TieringBenchmark
         out.println();
 
         List<Pass> passes = new ArrayList<>();
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(root.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY)) {
-            try (var client = s3.settings().newClient()) {
-                client.createBucket(b -> b.bucket("bench-lake"));
-            }
-            Map<String, String> settings = Map.of(
-                    "s3.endpoint", s3.settings().endpoint().orElseThrow().toString(),
-                    "s3.access-key", ACCESS_KEY,
-                    "s3.secret-key", SECRET_KEY,
-                    "lake.paimon.warehouse", "s3://bench-lake/paimon",
-                    "lake.iceberg.warehouse", "s3://bench-lake/iceberg");
+        try (BenchLake lake = BenchLake.start(root.resolve("s3"))) {
+            Map<String, String> settings = lake.settings();
             try (InletServer server = InletServer.start(root.resolve("inlet"), settings, catalog -> {
                 catalog.createDatabase("bench", true);
                 for (String format : formats) {
                     for (String kind : List.of("tier", "raw", "lag")) {
-                        catalog.createTable(TablePath.parse("bench." + kind + "_" + format), table(LakeFormat.parse(format)), true);
+                        catalog.createTable(TablePath.parse("bench." + kind + "_" + format), BenchLake.table(LakeFormat.parse(format), buckets, false), true);
                     }
                 }
             });
@@ -143,12 +129,12 @@ public final class TieringBenchmark
                     String raw = "bench.raw_" + format;
                     TieringRound round = new TieringRound(catalog, client, new LakeWriters(catalog, "inlet-tiering")::open, RoundHooks.NONE, Duration.ofMinutes(5));
                     // warm-up: the same code paths, untimed
-                    append(client, tier, warm);
+                    BenchLake.append(client, tier, warm);
                     round.run(TablePath.parse(tier)).orElseThrow();
                     writeRaw(catalog, format, raw, warm);
-                    out.printf(Locale.ROOT, "  [%s] warm-up done; load average %s%n", format, loadAverage());
+                    out.printf(Locale.ROOT, "  [%s] warm-up done; load average %s%n", format, BenchLake.loadAverage());
                     for (int repeat = 0; repeat < repeats; repeat++) {
-                        append(client, tier, measured);
+                        BenchLake.append(client, tier, measured);
                         long cpu = cpuNanos(server);
                         long started = System.nanoTime();
                         TieringRound.Result result = round.run(TablePath.parse(tier)).orElseThrow();
@@ -160,7 +146,7 @@ public final class TieringBenchmark
                         started = System.nanoTime();
                         writeRaw(catalog, format, raw, measured);
                         Pass written = new Pass(format, "raw", rows, System.nanoTime() - started, cpuNanos(server) - cpu);
-                        out.printf(Locale.ROOT, "  [%s] pass %d: tiering %.2f s, raw %.2f s; load average %s%n", format, repeat + 1, tiered.nanos() / 1e9, written.nanos() / 1e9, loadAverage());
+                        out.printf(Locale.ROOT, "  [%s] pass %d: tiering %.2f s, raw %.2f s; load average %s%n", format, repeat + 1, tiered.nanos() / 1e9, written.nanos() / 1e9, BenchLake.loadAverage());
                         passes.add(tiered);
                         passes.add(written);
                     }
@@ -171,27 +157,8 @@ public final class TieringBenchmark
                 }
             }
         }
-        out.printf(Locale.ROOT, "%nLoad average at end: %s%n", loadAverage());
+        out.printf(Locale.ROOT, "%nLoad average at end: %s%n", BenchLake.loadAverage());
         return 0;
-    }
-
-    private TableDescriptor table(LakeFormat format)
-    {
-        TableDescriptor.Builder table = TableDescriptor.builder().bucketCount(buckets).bucketKey(BenchSchema.BUCKET_KEY).lakeFormat(format);
-        int id = 1;
-        for (BenchSchema.Column c : BenchSchema.COLUMNS) {
-            table.column(new Column(id++, c.name(), DataType.parse(c.type().sqlType()), !c.name().equals(BenchSchema.BUCKET_KEY)));
-        }
-        return table.build();
-    }
-
-    private static void append(InletClient client, String table, List<Object[]> rows)
-    {
-        try (AppendWriter writer = client.newWriter(table, WriterOptions.defaults())) {
-            for (Object[] row : rows) {
-                writer.append(row);
-            }
-        }
     }
 
     private static void writeRaw(InletCatalog catalog, String format, String table, List<Object[]> rows)
@@ -338,16 +305,5 @@ public final class TieringBenchmark
     private static long cpuNanos(InletServer server)
     {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() + server.cpuNanos();
-    }
-
-    private static String loadAverage()
-    {
-        try {
-            String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return load[0] + " " + load[1] + " " + load[2];
-        }
-        catch (Exception e) {
-            return "unknown";
-        }
     }
 }

@@ -6,13 +6,8 @@ package dev.inlet.bench;
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
-import dev.inlet.catalog.model.Column;
-import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
-import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
-import dev.inlet.catalog.s3.EmbeddedS3Server;
-import dev.inlet.logstore.client.AppendWriter;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.client.UpsertWriter;
 import dev.inlet.logstore.client.WriterOptions;
@@ -49,9 +44,6 @@ import java.util.concurrent.Callable;
 public final class UnionReadBenchmark
         implements Callable<Integer>
 {
-    private static final String ACCESS_KEY = "bench";
-    private static final String SECRET_KEY = "bench-secret-key";
-
     @Option(names = "--rows", description = "Rows of the log tables (default: ${DEFAULT-VALUE}).")
     int rows = 400_000;
 
@@ -105,30 +97,22 @@ public final class UnionReadBenchmark
     {
         Path root = Files.createTempDirectory(directory == null ? Path.of(System.getProperty("java.io.tmpdir")) : directory, "inlet-unionbench-");
         out.printf(Locale.ROOT, "== Inlet union-read benchmark ==%nMachine: %d cores; JDK %s; data %s%nLoad average at start: %s%n", Runtime.getRuntime().availableProcessors(),
-                Runtime.version(), root, loadAverage());
+                Runtime.version(), root, BenchLake.loadAverage());
         int tail = (int) Math.round(rows * tailPercent / 100);
         out.printf(Locale.ROOT, "Log tables: %,d rows of %d columns (BenchSchema), %d buckets; union table: %,d rows in the lake + %,d (%.1f%%) in the hot store; lake table: all %,d in the lake%n",
                 rows, BenchSchema.COLUMNS.size(), buckets, rows - tail, tail, tailPercent, rows);
         out.println("Each read: UnionReader.scan of every column, batches consumed and closed, in this JVM; the hot store runs in a child JVM; S3 is an embedded S3Proxy.");
         List<Object[]> generated = RowGenerator.generate(Math.max(rows, pkRows), seed);
 
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(root.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY)) {
-            try (var client = s3.settings().newClient()) {
-                client.createBucket(b -> b.bucket("bench-lake"));
-            }
-            Map<String, String> settings = Map.of(
-                    "s3.endpoint", s3.settings().endpoint().orElseThrow().toString(),
-                    "s3.access-key", ACCESS_KEY,
-                    "s3.secret-key", SECRET_KEY,
-                    "lake.paimon.warehouse", "s3://bench-lake/paimon",
-                    "lake.iceberg.warehouse", "s3://bench-lake/iceberg");
+        try (BenchLake lake = BenchLake.start(root.resolve("s3"))) {
+            Map<String, String> settings = lake.settings();
             try (InletServer server = InletServer.start(root.resolve("inlet"), settings, catalog -> {
                 catalog.createDatabase("bench", true);
-                for (String format : formats) {
-                    LakeFormat lake = LakeFormat.parse(format);
-                    catalog.createTable(TablePath.parse("bench.lake_" + format), table(lake, false), true);
-                    catalog.createTable(TablePath.parse("bench.union_" + format), table(lake, false), true);
-                    catalog.createTable(TablePath.parse("bench.pk_" + format), table(lake, true), true);
+                for (String name : formats) {
+                    LakeFormat format = LakeFormat.parse(name);
+                    catalog.createTable(TablePath.parse("bench.lake_" + name), BenchLake.table(format, buckets, false), true);
+                    catalog.createTable(TablePath.parse("bench.union_" + name), BenchLake.table(format, buckets, false), true);
+                    catalog.createTable(TablePath.parse("bench.pk_" + name), BenchLake.table(format, buckets, true), true);
                 }
             });
                     InletClient client = server.connect();
@@ -143,11 +127,11 @@ public final class UnionReadBenchmark
                     String lakeTable = "bench.lake_" + format;
                     String unionTable = "bench.union_" + format;
                     List<Object[]> all = generated.subList(0, rows);
-                    append(client, lakeTable, all);
+                    BenchLake.append(client, lakeTable, all);
                     round.run(TablePath.parse(lakeTable)).orElseThrow();
-                    append(client, unionTable, all.subList(0, rows - tail));
+                    BenchLake.append(client, unionTable, all.subList(0, rows - tail));
                     round.run(TablePath.parse(unionTable)).orElseThrow();
-                    append(client, unionTable, all.subList(rows - tail, rows));
+                    BenchLake.append(client, unionTable, all.subList(rows - tail, rows));
                     // warm-up, and a check that both reads return every row
                     check(read(reader, lakeTable), rows, lakeTable);
                     check(read(reader, unionTable), rows, unionTable);
@@ -196,30 +180,8 @@ public final class UnionReadBenchmark
                 out.println("  (ratio: the read's time over the same table's read with no hot tail; tail rows: keys updated since the lake snapshot, each a -U/+U pair in the changelog)");
             }
         }
-        out.printf(Locale.ROOT, "%nLoad average at end: %s%n", loadAverage());
+        out.printf(Locale.ROOT, "%nLoad average at end: %s%n", BenchLake.loadAverage());
         return 0;
-    }
-
-    private TableDescriptor table(LakeFormat format, boolean primaryKey)
-    {
-        TableDescriptor.Builder table = TableDescriptor.builder().bucketCount(buckets).bucketKey(BenchSchema.BUCKET_KEY).lakeFormat(format);
-        if (primaryKey) {
-            table.primaryKey(BenchSchema.BUCKET_KEY);
-        }
-        int id = 1;
-        for (BenchSchema.Column c : BenchSchema.COLUMNS) {
-            table.column(new Column(id++, c.name(), DataType.parse(c.type().sqlType()), !c.name().equals(BenchSchema.BUCKET_KEY)));
-        }
-        return table.build();
-    }
-
-    private static void append(InletClient client, String table, List<Object[]> rows)
-    {
-        try (AppendWriter writer = client.newWriter(table, WriterOptions.defaults())) {
-            for (Object[] row : rows) {
-                writer.append(row);
-            }
-        }
     }
 
     /** Upserts rows {@code [from, to)}; a non-zero {@code version} changes their amount, so each is an update. */
@@ -270,16 +232,5 @@ public final class UnionReadBenchmark
     {
         out.printf(Locale.ROOT, "%-8s %9s %,10d %9.2f %,10d %,10d %,10d %8.2f%n", format, tail, tailKeys, t.nanos() / 1e9, t.rows(), t.stats().hotRows.sum(), t.stats().spilledRows.sum(),
                 (double) t.nanos() / base.nanos());
-    }
-
-    private static String loadAverage()
-    {
-        try {
-            String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return load[0] + " " + load[1] + " " + load[2];
-        }
-        catch (Exception e) {
-            return "unknown";
-        }
     }
 }

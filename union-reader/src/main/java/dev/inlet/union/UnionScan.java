@@ -12,7 +12,9 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * The rows of one plan, split after split, as Arrow batches (which the caller closes) or, the
@@ -27,6 +29,8 @@ public final class UnionScan
     private int nextSplit;
     private BatchSource current;
     private long remaining;
+    // the batch a row iterator is on, released by close()
+    private VectorSchemaRoot held;
 
     UnionScan(UnionReader reader, ScanPlan plan)
     {
@@ -75,24 +79,63 @@ public final class UnionScan
     public List<List<Object>> rows()
     {
         List<List<Object>> rows = new ArrayList<>();
-        for (VectorSchemaRoot next = next(); next != null; next = next()) {
-            try (VectorSchemaRoot batch = next) {
-                List<FieldVector> vectors = batch.getFieldVectors();
-                for (int r = 0; r < batch.getRowCount(); r++) {
-                    List<Object> row = new ArrayList<>(vectors.size());
-                    for (FieldVector v : vectors) {
-                        row.add(ArrowValues.get(v, r));
-                    }
-                    rows.add(row);
-                }
-            }
-        }
+        rowIterator().forEachRemaining(rows::add);
         return rows;
+    }
+
+    /**
+     * The remaining rows one at a time, as Java values in the scan's column order; one batch is
+     * held at a time. Closing the scan releases it.
+     */
+    public Iterator<List<Object>> rowIterator()
+    {
+        return new Iterator<>()
+        {
+            private VectorSchemaRoot batch;
+            private int row;
+
+            @Override
+            public boolean hasNext()
+            {
+                while (batch == null || row == batch.getRowCount()) {
+                    if (batch != null) {
+                        batch.close();
+                        held = null;
+                    }
+                    batch = UnionScan.this.next();
+                    held = batch;
+                    row = 0;
+                    if (batch == null) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public List<Object> next()
+            {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<FieldVector> vectors = batch.getFieldVectors();
+                List<Object> values = new ArrayList<>(vectors.size());
+                for (FieldVector v : vectors) {
+                    values.add(ArrowValues.get(v, row));
+                }
+                row++;
+                return values;
+            }
+        };
     }
 
     @Override
     public void close()
     {
+        if (held != null) {
+            held.close();
+            held = null;
+        }
         if (current != null) {
             current.close();
             current = null;

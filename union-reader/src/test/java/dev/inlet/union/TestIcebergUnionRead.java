@@ -8,9 +8,6 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.union.plan.ScanPlan;
 import dev.inlet.union.plan.Split;
-import dev.inlet.union.read.BatchSource;
-import dev.inlet.union.read.ReadStats;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
@@ -41,15 +38,7 @@ class TestIcebergUnionRead
         table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
         table.expireSnapshots().expireSnapshotId(plan.scan().lakeSnapshotId()).cleanExpiredFiles(true).commit();
 
-        assertThatThrownBy(() -> {
-            for (Split split : plan.splits()) {
-                try (BatchSource source = reader.open(split, new ReadStats())) {
-                    for (VectorSchemaRoot batch = source.next(); batch != null; batch = source.next()) {
-                        batch.close();
-                    }
-                }
-            }
-        })
+        assertThatThrownBy(() -> readAllSplits(plan))
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.SCAN_PLAN_STALE))
                 .hasMessageContaining("Lake snapshot " + plan.scan().lakeSnapshotId() + " of table shop.expiring expired");
     }

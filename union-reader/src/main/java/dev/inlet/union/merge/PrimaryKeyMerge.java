@@ -197,10 +197,11 @@ public final class PrimaryKeyMerge
                 try (batch) {
                     KeyEncoder keys = new KeyEncoder(batch, settings.keyColumns());
                     ArrowRowFilter filter = new ArrowRowFilter(settings.residual(), batch);
+                    boolean anti = !index.isEmpty();
                     int n = 0;
                     int[] sel = selection(batch.getRowCount());
                     for (int r = 0; r < batch.getRowCount(); r++) {
-                        if (!index.touches(keys.key(r)) && filter.test(r)) {
+                        if ((!anti || !index.touches(keys.key(r))) && filter.test(r)) {
                             sel[n++] = r;
                         }
                     }

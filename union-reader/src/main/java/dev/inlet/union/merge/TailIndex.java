@@ -85,6 +85,12 @@ final class TailIndex
         return windows.get(batch);
     }
 
+    /** Whether the tail touches no key at all (the lake rows need no key test then). */
+    boolean isEmpty()
+    {
+        return latest.isEmpty();
+    }
+
     /** Whether the tail touches the key (writes or deletes it): the lake's row of it is stale. */
     boolean touches(Key key)
     {

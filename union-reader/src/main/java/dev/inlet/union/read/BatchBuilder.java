@@ -27,6 +27,8 @@ public final class BatchBuilder
     private final int batchRows;
     private VectorSchemaRoot current;
     private int rows;
+    // a whole source batch that moved here without a copy, handed out before anything else
+    private VectorSchemaRoot ready;
 
     public BatchBuilder(Schema schema, BufferAllocator allocator, int batchRows)
     {
@@ -40,11 +42,21 @@ public final class BatchBuilder
         return schema;
     }
 
-    /** Appends rows {@code selected[0..count)} of {@code source}. */
+    /**
+     * Appends rows {@code selected[0..count)} (increasing) of {@code source}. When they are all its
+     * rows and nothing is collected yet, its buffers move to the output instead (the source's
+     * other columns stay with it).
+     */
     public void append(VectorSchemaRoot source, int[] selected, int count)
     {
         if (count == 0) {
             return;
+        }
+        if (ready == null && isEmpty() && count == source.getRowCount() && selected[count - 1] == count - 1) {
+            ready = transferAll(source);
+            if (ready != null) {
+                return;
+            }
         }
         if (current == null) {
             current = ArrowValues.allocate(schema, batchRows, allocator);
@@ -70,17 +82,22 @@ public final class BatchBuilder
 
     public boolean full()
     {
-        return current != null && rows >= batchRows;
+        return ready != null || (current != null && rows >= batchRows);
     }
 
     public boolean isEmpty()
     {
-        return current == null || rows == 0;
+        return ready == null && (current == null || rows == 0);
     }
 
     /** The batch collected so far (the caller owns it), or null if none. */
     public VectorSchemaRoot take()
     {
+        if (ready != null) {
+            VectorSchemaRoot batch = ready;
+            ready = null;
+            return batch;
+        }
         VectorSchemaRoot batch = current;
         current = null;
         rows = 0;
@@ -113,6 +130,10 @@ public final class BatchBuilder
     @Override
     public void close()
     {
+        if (ready != null) {
+            ready.close();
+            ready = null;
+        }
         if (current != null) {
             current.close();
             current = null;

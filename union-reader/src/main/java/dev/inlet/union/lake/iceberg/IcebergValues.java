@@ -51,14 +51,10 @@ final class IcebergValues
             return null;
         }
         return switch (type.root()) {
-            case TINYINT -> ((Integer) value).byteValue();
-            case SMALLINT -> ((Integer) value).shortValue();
-            case STRING -> value.toString();
-            case BYTES -> bytes((ByteBuffer) value);
             case DATE -> LocalDate.ofEpochDay((Integer) value);
             case TIMESTAMP -> LocalDateTime.ofInstant(instant((Long) value, type), ZoneOffset.UTC);
             case TIMESTAMP_LTZ -> instant((Long) value, type);
-            default -> value;
+            default -> fromRecord(type, value);
         };
     }
 
