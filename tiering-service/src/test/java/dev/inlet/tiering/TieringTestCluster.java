@@ -73,6 +73,25 @@ public final class TieringTestCluster
         return config;
     }
 
+    /** Where the hot store listens, as {@code server.endpoint} takes it. */
+    public String endpoint()
+    {
+        return "grpc://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * The configuration a client of this cluster needs (the catalog, S3, the lake warehouses,
+     * the hot store's endpoint), as a Trino catalog file or another process would take it.
+     */
+    public Map<String, String> clientSettings()
+    {
+        Map<String, String> settings = new LinkedHashMap<>(config.values());
+        settings.remove("server.port");
+        settings.remove("server.metrics.port");
+        settings.put("server.endpoint", endpoint());
+        return settings;
+    }
+
     public InletClient client()
     {
         return client;

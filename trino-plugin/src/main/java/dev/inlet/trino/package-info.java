@@ -3,6 +3,8 @@
  */
 
 /**
- * The Trino connector (not built yet): the inlet connector for Trino 483 over the union reader.
+ * The Trino connector {@code inlet}: Inlet tables as Trino tables, read through the union reader
+ * (lake snapshot plus hot tail) with projection, filter and limit pushdown. See
+ * {@code docs/trino.md}.
  */
 package dev.inlet.trino;

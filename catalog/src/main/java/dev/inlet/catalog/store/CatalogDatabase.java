@@ -9,11 +9,13 @@ import dev.inlet.catalog.error.InletException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceLoader;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,6 +34,7 @@ public final class CatalogDatabase
     private final Optional<String> user;
     private final Optional<String> password;
     private final Dialect dialect;
+    private volatile Driver driver;
 
     public CatalogDatabase(String url, Optional<String> user, Optional<String> password)
     {
@@ -88,6 +91,41 @@ public final class CatalogDatabase
         return dialect;
     }
 
+    /**
+     * The driver of the URL. The {@link DriverManager} registers only the drivers of the system
+     * class loader, so inside a plugin (Trino's plugin class loader) it knows none: the driver is
+     * then found among those this class's loader sees, and registered, so that libraries that use
+     * the {@code DriverManager} themselves (Iceberg's JDBC catalog) find it too.
+     */
+    private Driver driver()
+            throws SQLException
+    {
+        Driver cached = driver;
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            cached = DriverManager.getDriver(url);
+        }
+        catch (SQLException notRegistered) {
+            cached = registerOwnDriver(url).orElseThrow(() -> notRegistered);
+        }
+        driver = cached;
+        return cached;
+    }
+
+    private static synchronized Optional<Driver> registerOwnDriver(String url)
+            throws SQLException
+    {
+        for (Driver candidate : ServiceLoader.load(Driver.class, CatalogDatabase.class.getClassLoader())) {
+            if (candidate.acceptsURL(url)) {
+                DriverManager.registerDriver(candidate);
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     public Connection open()
             throws SQLException
     {
@@ -102,7 +140,10 @@ public final class CatalogDatabase
             // upgrades its lock fails at once with SQLITE_BUSY instead of waiting
             properties.setProperty("transaction_mode", "IMMEDIATE");
         }
-        Connection connection = DriverManager.getConnection(url, properties);
+        Connection connection = driver().connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("No JDBC driver accepts " + this);
+        }
         if (dialect == Dialect.SQLITE) {
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA busy_timeout = " + SQLITE_BUSY_TIMEOUT_MS);

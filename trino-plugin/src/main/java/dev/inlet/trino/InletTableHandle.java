@@ -1,0 +1,131 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.trino;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.predicate.TupleDomain;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An Inlet table as a scan will read it: the table (by name and id), the columns the query uses
+ * (empty: not narrowed yet), the filter the connector enforces, and the limit.
+ */
+public final class InletTableHandle
+        implements ConnectorTableHandle
+{
+    private final String schemaName;
+    private final String tableName;
+    private final long tableId;
+    private final Optional<List<String>> columns;
+    private final TupleDomain<ColumnHandle> constraint;
+    private final OptionalLong limit;
+
+    @JsonCreator
+    public InletTableHandle(
+            @JsonProperty("schemaName") String schemaName,
+            @JsonProperty("tableName") String tableName,
+            @JsonProperty("tableId") long tableId,
+            @JsonProperty("columns") Optional<List<String>> columns,
+            @JsonProperty("constraint") TupleDomain<ColumnHandle> constraint,
+            @JsonProperty("limit") OptionalLong limit)
+    {
+        this.schemaName = requireNonNull(schemaName, "schemaName is null");
+        this.tableName = requireNonNull(tableName, "tableName is null");
+        this.tableId = tableId;
+        this.columns = columns.map(List::copyOf);
+        this.constraint = requireNonNull(constraint, "constraint is null");
+        this.limit = requireNonNull(limit, "limit is null");
+    }
+
+    @JsonProperty
+    public String getSchemaName()
+    {
+        return schemaName;
+    }
+
+    @JsonProperty
+    public String getTableName()
+    {
+        return tableName;
+    }
+
+    @JsonProperty
+    public long getTableId()
+    {
+        return tableId;
+    }
+
+    @JsonProperty
+    public Optional<List<String>> getColumns()
+    {
+        return columns;
+    }
+
+    @JsonProperty
+    public TupleDomain<ColumnHandle> getConstraint()
+    {
+        return constraint;
+    }
+
+    @JsonProperty
+    public OptionalLong getLimit()
+    {
+        return limit;
+    }
+
+    public SchemaTableName schemaTableName()
+    {
+        return new SchemaTableName(schemaName, tableName);
+    }
+
+    InletTableHandle withColumns(List<String> newColumns)
+    {
+        return new InletTableHandle(schemaName, tableName, tableId, Optional.of(newColumns), constraint, limit);
+    }
+
+    InletTableHandle withConstraint(TupleDomain<ColumnHandle> newConstraint)
+    {
+        return new InletTableHandle(schemaName, tableName, tableId, columns, newConstraint, limit);
+    }
+
+    InletTableHandle withLimit(long newLimit)
+    {
+        return new InletTableHandle(schemaName, tableName, tableId, columns, constraint, OptionalLong.of(newLimit));
+    }
+
+    @Override
+    public boolean equals(Object o)
+    {
+        return o instanceof InletTableHandle other && schemaName.equals(other.schemaName) && tableName.equals(other.tableName) && tableId == other.tableId
+                && columns.equals(other.columns) && constraint.equals(other.constraint) && limit.equals(other.limit);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(schemaName, tableName, tableId, columns, constraint, limit);
+    }
+
+    @Override
+    public String toString()
+    {
+        StringBuilder text = new StringBuilder(schemaName).append('.').append(tableName);
+        columns.ifPresent(c -> text.append(" columns=").append(c));
+        if (!constraint.isAll()) {
+            text.append(" constraint=").append(constraint.getDomains().map(d -> d.keySet().toString()).orElse("NONE"));
+        }
+        limit.ifPresent(l -> text.append(" limit=").append(l));
+        return text.toString();
+    }
+}
