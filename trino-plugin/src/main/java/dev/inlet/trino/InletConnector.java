@@ -11,13 +11,19 @@ import dev.inlet.logstore.client.InletClient;
 import dev.inlet.union.UnionReader;
 import dev.inlet.union.UnionReaderOptions;
 import io.trino.spi.connector.Connector;
+import io.trino.spi.connector.ConnectorCapabilities;
 import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorPageSinkProvider;
 import io.trino.spi.connector.ConnectorPageSourceProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
 import io.trino.spi.type.TypeManager;
+
+import java.util.List;
+import java.util.Set;
 
 /**
  * One Trino catalog over one Inlet deployment: the Inlet catalog database (tables, lake tables),
@@ -33,15 +39,17 @@ final class InletConnector
     private final InletMetadata metadata;
     private final InletSplitManager splitManager;
     private final InletPageSourceProvider pageSources;
+    private final InletPageSinkProvider pageSinks;
 
     InletConnector(String catalogName, InletConfig config, TypeManager types)
     {
         this.catalog = new InletCatalog(CatalogSettings.fromConfig(config));
         this.client = InletClient.connect(ClientOptions.clientConfig(config));
         this.reader = new UnionReader(catalog, client, UnionReaderOptions.Settings.from(config));
-        this.metadata = new InletMetadata(catalog);
+        this.metadata = new InletMetadata(catalog, client, reader);
         this.splitManager = new InletSplitManager(catalog, reader);
         this.pageSources = new InletPageSourceProvider(reader);
+        this.pageSinks = new InletPageSinkProvider(catalog, client);
     }
 
     @Override
@@ -66,6 +74,25 @@ final class InletConnector
     public ConnectorPageSourceProvider getPageSourceProvider()
     {
         return pageSources;
+    }
+
+    @Override
+    public Set<ConnectorCapabilities> getCapabilities()
+    {
+        // key columns are NOT NULL
+        return Set.of(ConnectorCapabilities.NOT_NULL_COLUMN_CONSTRAINT);
+    }
+
+    @Override
+    public ConnectorPageSinkProvider getPageSinkProvider()
+    {
+        return pageSinks;
+    }
+
+    @Override
+    public List<PropertyMetadata<?>> getTableProperties()
+    {
+        return TableProperties.all();
     }
 
     @Override

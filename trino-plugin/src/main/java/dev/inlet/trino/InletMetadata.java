@@ -4,14 +4,29 @@
 package dev.inlet.trino;
 
 import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.model.TableValidator;
+import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.UpsertWriter;
+import dev.inlet.logstore.client.WriterOptions;
+import dev.inlet.union.ScanRequest;
+import dev.inlet.union.UnionReader;
+import dev.inlet.union.UnionScan;
+import io.airlift.slice.Slice;
+import io.trino.spi.StandardErrorCode;
+import io.trino.spi.TrinoException;
 import io.trino.spi.connector.Assignment;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ColumnMetadata;
+import io.trino.spi.connector.ColumnPosition;
+import io.trino.spi.connector.ConnectorInsertTableHandle;
+import io.trino.spi.connector.ConnectorMergeTableHandle;
 import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorOutputMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.ConnectorTableMetadata;
@@ -20,13 +35,19 @@ import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.LimitApplicationResult;
 import io.trino.spi.connector.ProjectionApplicationResult;
+import io.trino.spi.connector.RetryMode;
+import io.trino.spi.connector.RowChangeParadigm;
+import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SchemaTablePrefix;
 import io.trino.spi.connector.TableColumnsMetadata;
 import io.trino.spi.expression.ConnectorExpression;
 import io.trino.spi.predicate.TupleDomain;
+import io.trino.spi.security.TrinoPrincipal;
+import io.trino.spi.statistics.ComputedStatistics;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -45,11 +66,17 @@ import static java.util.Objects.requireNonNull;
 final class InletMetadata
         implements ConnectorMetadata
 {
-    private final InletCatalog catalog;
+    private static final String MERGE_ROW_ID = "$merge_row_id";
 
-    InletMetadata(InletCatalog catalog)
+    private final InletCatalog catalog;
+    private final InletClient client;
+    private final UnionReader reader;
+
+    InletMetadata(InletCatalog catalog, InletClient client, UnionReader reader)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.client = requireNonNull(client, "client is null");
+        this.reader = requireNonNull(reader, "reader is null");
     }
 
     @Override
@@ -103,7 +130,11 @@ final class InletMetadata
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle table)
     {
         InletTableHandle handle = (InletTableHandle) table;
-        return new ConnectorTableMetadata(handle.schemaTableName(), columns(descriptor(handle)).stream().map(InletColumnHandle::toColumnMetadata).toList());
+        TableDescriptor descriptor = descriptor(handle);
+        List<ColumnMetadata> columns = descriptor.columns().stream()
+                .map(c -> ColumnMetadata.builder().setName(c.name()).setType(TypeMapping.toTrino(c.type())).setNullable(c.nullable()).setComment(c.comment()).build())
+                .toList();
+        return new ConnectorTableMetadata(handle.schemaTableName(), columns, TableProperties.of(descriptor), descriptor.comment());
     }
 
     private static List<InletColumnHandle> columns(TableDescriptor descriptor)
@@ -141,6 +172,169 @@ final class InletMetadata
             find(name).ifPresent(t -> result.add(TableColumnsMetadata.forTable(name, columns(t.descriptor()).stream().map(InletColumnHandle::toColumnMetadata).toList())));
         }
         return result.iterator();
+    }
+
+    @Override
+    public void createSchema(ConnectorSession session, String schemaName, Map<String, Object> properties, TrinoPrincipal owner)
+    {
+        run(() -> catalog.createDatabase(schemaName, false));
+    }
+
+    @Override
+    public void dropSchema(ConnectorSession session, String schemaName, boolean cascade)
+    {
+        run(() -> catalog.dropDatabase(schemaName, false, cascade));
+    }
+
+    @Override
+    public void createTable(ConnectorSession session, ConnectorTableMetadata metadata, SaveMode saveMode)
+    {
+        if (saveMode == SaveMode.REPLACE) {
+            throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Inlet tables cannot be replaced; drop the table first");
+        }
+        SchemaTableName name = metadata.getTable();
+        TableDescriptor.Builder table = TableDescriptor.builder();
+        for (ColumnMetadata column : metadata.getColumns()) {
+            if (column.isHidden()) {
+                continue;
+            }
+            table.column(column.getName(), TypeMapping.toInlet(column.getName(), column.getType()), column.isNullable());
+        }
+        try {
+            TableProperties.apply(metadata.getProperties(), table);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(StandardErrorCode.INVALID_TABLE_PROPERTY, "Table " + name + ": " + e.getMessage(), e);
+        }
+        metadata.getComment().ifPresent(table::comment);
+        TablePath path = new TablePath(name.getSchemaName(), name.getTableName());
+        run(() -> catalog.createTable(path, TableValidator.validate(path, table.build()), saveMode == SaveMode.IGNORE));
+    }
+
+    @Override
+    public void dropTable(ConnectorSession session, ConnectorTableHandle table)
+    {
+        InletTableHandle handle = (InletTableHandle) table;
+        run(() -> catalog.dropTable(new TablePath(handle.getSchemaName(), handle.getTableName()), false));
+    }
+
+    @Override
+    public void addColumn(ConnectorSession session, ConnectorTableHandle table, ColumnMetadata column, ColumnPosition position)
+    {
+        if (!(position instanceof ColumnPosition.Last)) {
+            throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Inlet adds columns at the end of a table only");
+        }
+        InletTableHandle handle = (InletTableHandle) table;
+        if (!column.isNullable()) {
+            throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Column '" + column.getName() + "': a column added to an existing table must be nullable");
+        }
+        run(() -> catalog.addColumn(new TablePath(handle.getSchemaName(), handle.getTableName()), column.getName(), TypeMapping.toInlet(column.getName(), column.getType()), true,
+                column.getComment()));
+    }
+
+    @Override
+    public ConnectorInsertTableHandle beginInsert(ConnectorSession session, ConnectorTableHandle table, List<ColumnHandle> columns, RetryMode retryMode)
+    {
+        if (retryMode != RetryMode.NO_RETRIES) {
+            throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Inlet inserts cannot be retried by fault-tolerant execution (retry_policy must be NONE)");
+        }
+        InletTableHandle handle = (InletTableHandle) table;
+        return new InletInsertTableHandle(handle.getSchemaName(), handle.getTableName(), columns.stream().map(InletColumnHandle.class::cast).toList());
+    }
+
+    @Override
+    public Optional<ConnectorOutputMetadata> finishInsert(ConnectorSession session, ConnectorInsertTableHandle insertHandle, List<ConnectorTableHandle> sourceTableHandles,
+            Collection<Slice> fragments, Collection<ComputedStatistics> computedStatistics)
+    {
+        // every row was acknowledged by the hot store when its page sink finished
+        return Optional.empty();
+    }
+
+    /**
+     * Trino plans every {@code DELETE} as a merge first, then hands one whose filter the connector
+     * enforces to {@link #applyDelete}; only that form is supported, so the merge row id is never
+     * read.
+     */
+    @Override
+    public RowChangeParadigm getRowChangeParadigm(ConnectorSession session, ConnectorTableHandle table)
+    {
+        return RowChangeParadigm.DELETE_ROW_AND_INSERT_ROW;
+    }
+
+    @Override
+    public ColumnHandle getMergeRowIdColumnHandle(ConnectorSession session, ConnectorTableHandle table)
+    {
+        return new InletColumnHandle(MERGE_ROW_ID, io.trino.spi.type.BigintType.BIGINT);
+    }
+
+    @Override
+    public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle table, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
+    {
+        InletTableHandle handle = (InletTableHandle) table;
+        if (!descriptor(handle).hasPrimaryKey()) {
+            throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Table " + handle.schemaTableName() + " is a log table: rows of a log table cannot be deleted or updated");
+        }
+        throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Table " + handle.schemaTableName() + ": DELETE supports filters on columns by values, one range or null tests "
+                + "(e.g. WHERE id = 5, WHERE id IN (1, 2), WHERE day >= DATE '2026-11-01'); UPDATE and MERGE are not supported: INSERT the new row instead (a primary-key table keeps the newest)");
+    }
+
+    /**
+     * {@code DELETE} of a primary-key table whose filter the connector enforces whole: the keys of
+     * the rows the filter selects now are deleted through the hot store.
+     */
+    @Override
+    public Optional<ConnectorTableHandle> applyDelete(ConnectorSession session, ConnectorTableHandle table)
+    {
+        InletTableHandle handle = (InletTableHandle) table;
+        if (!descriptor(handle).hasPrimaryKey()) {
+            throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Table " + handle.schemaTableName() + " is a log table: rows of a log table cannot be deleted");
+        }
+        return Optional.of(handle);
+    }
+
+    @Override
+    public OptionalLong executeDelete(ConnectorSession session, ConnectorTableHandle table)
+    {
+        InletTableHandle handle = (InletTableHandle) table;
+        try (PluginContext ignored = PluginContext.enter()) {
+            TablePath path = new TablePath(handle.getSchemaName(), handle.getTableName());
+            TableDescriptor descriptor = descriptor(handle);
+            ScanRequest keys = new ScanRequest(path, Optional.of(descriptor.primaryKey()), DomainFilters.toFilter(descriptor, handle.getConstraint()), -1);
+            List<String> names = descriptor.columnNames();
+            long deleted = 0;
+            try (UnionScan scan = reader.scan(keys); UpsertWriter writer = client.newUpsertWriter(path.toString(), names, WriterOptions.defaults())) {
+                List<String> keyColumns = scan.plan().scan().columns();
+                Iterator<List<Object>> rows = scan.rowIterator();
+                while (rows.hasNext()) {
+                    List<Object> key = rows.next();
+                    Object[] row = new Object[names.size()];
+                    for (int k = 0; k < keyColumns.size(); k++) {
+                        row[names.indexOf(keyColumns.get(k))] = key.get(k);
+                    }
+                    writer.delete(row);
+                    deleted++;
+                }
+                writer.flush();
+            }
+            return OptionalLong.of(deleted);
+        }
+        catch (InletException e) {
+            throw Errors.toTrino(e);
+        }
+    }
+
+    /** Runs a catalog change, its Inlet errors as Trino errors (with the lake libraries' class loader). */
+    private static void run(Runnable change)
+    {
+        try (PluginContext ignored = PluginContext.enter()) {
+            change.run();
+        }
+        catch (InletException e) {
+            throw Errors.toTrino(e);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(StandardErrorCode.INVALID_ARGUMENTS, e.getMessage(), e);
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ package dev.inlet.trino;
 
 import dev.inlet.catalog.model.DataType;
 import io.airlift.slice.Slice;
+import io.trino.spi.StandardErrorCode;
+import io.trino.spi.TrinoException;
 import io.trino.spi.type.BigintType;
 import io.trino.spi.type.BooleanType;
 import io.trino.spi.type.DateType;
@@ -52,6 +54,32 @@ final class TypeMapping
             case DATE -> DateType.DATE;
             case TIMESTAMP -> TimestampType.createTimestampType(type.precision());
             case TIMESTAMP_LTZ -> TimestampWithTimeZoneType.createTimestampWithTimeZoneType(type.precision());
+        };
+    }
+
+    /**
+     * The Inlet type of a column Trino creates ({@code CREATE TABLE}, {@code ADD COLUMN});
+     * {@code varchar(n)} becomes STRING (Inlet strings have no length limit).
+     *
+     * @throws TrinoException {@code NOT_SUPPORTED} naming the column for a type Inlet lacks
+     */
+    static DataType toInlet(String column, Type type)
+    {
+        return switch (type) {
+            case BooleanType t -> DataType.booleanType();
+            case TinyintType t -> DataType.tinyint();
+            case SmallintType t -> DataType.smallint();
+            case IntegerType t -> DataType.integer();
+            case BigintType t -> DataType.bigint();
+            case RealType t -> DataType.floatType();
+            case DoubleType t -> DataType.doubleType();
+            case DecimalType t -> DataType.decimal(t.getPrecision(), t.getScale());
+            case VarcharType t -> DataType.string();
+            case VarbinaryType t -> DataType.bytes();
+            case DateType t -> DataType.date();
+            case TimestampType t -> DataType.timestamp(t.getPrecision());
+            case TimestampWithTimeZoneType t -> DataType.timestampLtz(t.getPrecision());
+            default -> throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Column '" + column + "' has type " + type + ", which Inlet tables do not have; see docs/trino.md for the types");
         };
     }
 

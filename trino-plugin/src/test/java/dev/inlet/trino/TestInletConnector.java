@@ -145,4 +145,48 @@ class TestInletConnector
         assertThat(computeActual("SELECT id FROM orders_paimon LIMIT 3").getRowCount()).isEqualTo(3);
         assertQuery("SELECT name FROM users_iceberg WHERE id = 3", "VALUES 'renamed'");
     }
+
+    @Test
+    void createInsertDeleteAlterAndDropThroughTrino()
+    {
+        assertUpdate("CREATE SCHEMA ddl");
+        assertUpdate("CREATE TABLE ddl.accounts (id bigint NOT NULL, name varchar, balance decimal(12,2)) "
+                + "WITH (primary_key = ARRAY['id'], bucket_count = 2, lake_format = 'paimon', freshness = '1m')");
+        String created = (String) computeActual("SHOW CREATE TABLE ddl.accounts").getOnlyValue();
+        assertThat(created)
+                .contains("id bigint NOT NULL")
+                .contains("balance decimal(12, 2)")
+                .contains("primary_key = ARRAY['id']")
+                .contains("bucket_count = 2")
+                .contains("lake_format = 'paimon'")
+                .contains("freshness = '1m'")
+                .contains("merge_engine = 'last_row'");
+        // SHOW CREATE TABLE round-trips: its text creates an identical table
+        assertUpdate(created.replace("ddl.accounts", "ddl.accounts_copy"));
+        assertThat((String) computeActual("SHOW CREATE TABLE ddl.accounts_copy").getOnlyValue()).isEqualTo(created.replace("ddl.accounts", "ddl.accounts_copy"));
+
+        assertUpdate("INSERT INTO ddl.accounts VALUES (1, 'ann', 10.50), (2, 'bob', NULL), (3, 'cy', 3.00)", 3);
+        // an insert of an existing key of a primary-key table replaces its row
+        assertUpdate("INSERT INTO ddl.accounts VALUES (2, 'bob', 7.25)", 1);
+        assertQuery("SELECT id, name, balance FROM ddl.accounts", "VALUES (1, 'ann', 10.50), (2, 'bob', 7.25), (3, 'cy', 3.00)");
+        assertUpdate("DELETE FROM ddl.accounts WHERE id = 1", 1);
+        assertUpdate("DELETE FROM ddl.accounts WHERE id IN (3, 99)", 1);
+        assertQuery("SELECT id, name FROM ddl.accounts", "VALUES (2, 'bob')");
+
+        assertUpdate("ALTER TABLE ddl.accounts ADD COLUMN note varchar");
+        assertUpdate("INSERT INTO ddl.accounts (id, name, note) VALUES (4, 'dee', 'new')", 1);
+        assertQuery("SELECT id, name, balance, note FROM ddl.accounts", "VALUES (2, 'bob', 7.25, NULL), (4, 'dee', NULL, 'new')");
+
+        assertUpdate("CREATE TABLE ddl.clicks (url varchar, at timestamp(3)) WITH (lake_format = 'iceberg')");
+        assertUpdate("INSERT INTO ddl.clicks VALUES ('/a', TIMESTAMP '2026-11-26 10:00:00.123'), ('/b', NULL)", 2);
+        assertQuery("SELECT url, at FROM ddl.clicks", "VALUES ('/a', TIMESTAMP '2026-11-26 10:00:00.123'), ('/b', NULL)");
+        assertQueryFails("DELETE FROM ddl.clicks WHERE url = '/a'", ".*ddl.clicks is a log table: rows of a log table cannot be deleted.*");
+        assertQueryFails("CREATE TABLE ddl.bad (id bigint) WITH (primary_key = ARRAY['nope'])", ".*nope.*");
+
+        assertUpdate("DROP TABLE ddl.accounts");
+        assertUpdate("DROP TABLE ddl.accounts_copy");
+        assertUpdate("DROP TABLE ddl.clicks");
+        assertUpdate("DROP SCHEMA ddl");
+        assertThat(computeActual("SHOW SCHEMAS").getOnlyColumnAsSet()).doesNotContain("ddl");
+    }
 }
