@@ -40,6 +40,7 @@ import io.trino.spi.connector.RowChangeParadigm;
 import io.trino.spi.connector.SaveMode;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SchemaTablePrefix;
+import io.trino.spi.connector.SystemTable;
 import io.trino.spi.connector.TableColumnsMetadata;
 import io.trino.spi.expression.ConnectorExpression;
 import io.trino.spi.predicate.TupleDomain;
@@ -71,12 +72,14 @@ final class InletMetadata
     private final InletCatalog catalog;
     private final InletClient client;
     private final UnionReader reader;
+    private final SystemTables systemTables;
 
     InletMetadata(InletCatalog catalog, InletClient client, UnionReader reader)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.client = requireNonNull(client, "client is null");
         this.reader = requireNonNull(reader, "reader is null");
+        this.systemTables = new SystemTables(catalog, client, reader);
     }
 
     @Override
@@ -105,8 +108,21 @@ final class InletMetadata
         if (startVersion.isPresent() || endVersion.isPresent()) {
             throw new io.trino.spi.TrinoException(io.trino.spi.StandardErrorCode.NOT_SUPPORTED, "Inlet tables have no versions to travel to");
         }
-        Optional<TableInfo> table = find(name);
-        return table.map(t -> new InletTableHandle(name.getSchemaName(), name.getTableName(), t.tableId(), Optional.empty(), TupleDomain.all(), OptionalLong.empty()))
+        boolean lakeOnly = false;
+        SchemaTableName tableName = name;
+        int dollar = name.getTableName().indexOf('$');
+        if (dollar >= 0) {
+            if (!name.getTableName().substring(dollar + 1).equals(SystemTables.LAKE)) {
+                // the other suffixes are system tables (getSystemTable)
+                return null;
+            }
+            lakeOnly = true;
+            tableName = new SchemaTableName(name.getSchemaName(), name.getTableName().substring(0, dollar));
+        }
+        boolean lake = lakeOnly;
+        SchemaTableName base = tableName;
+        Optional<TableInfo> table = find(base);
+        return table.map(t -> new InletTableHandle(base.getSchemaName(), base.getTableName(), t.tableId(), Optional.empty(), TupleDomain.all(), OptionalLong.empty(), lake))
                 .orElse(null);
     }
 
@@ -118,6 +134,23 @@ final class InletMetadata
         catch (IllegalArgumentException e) {
             // not a valid Inlet name, so not an Inlet table
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<SystemTable> getSystemTable(ConnectorSession session, SchemaTableName name)
+    {
+        int dollar = name.getTableName().indexOf('$');
+        if (dollar < 0) {
+            return Optional.empty();
+        }
+        String kind = name.getTableName().substring(dollar + 1);
+        Optional<TableInfo> table = find(new SchemaTableName(name.getSchemaName(), name.getTableName().substring(0, dollar)));
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        try (PluginContext ignored = PluginContext.enter()) {
+            return systemTables.get(name, table.get(), kind);
         }
     }
 

@@ -58,7 +58,7 @@ final class InletSplitManager
         TablePath path = new TablePath(handle.getSchemaName(), handle.getTableName());
         TableDescriptor descriptor = catalog.getTable(path).descriptor();
         Filter filter = DomainFilters.toFilter(descriptor, handle.getConstraint());
-        ScanRequest request = new ScanRequest(path, Optional.of(handle.getColumns().orElse(descriptor.columnNames())), filter, handle.getLimit().orElse(-1));
+        ScanRequest request = new ScanRequest(path, Optional.of(handle.getColumns().orElse(descriptor.columnNames())), filter, handle.getLimit().orElse(-1), handle.isLakeOnly());
         ScanPlan plan = reader.plan(request);
         List<ConnectorSplit> splits = new ArrayList<>();
         for (Split split : plan.splits()) {

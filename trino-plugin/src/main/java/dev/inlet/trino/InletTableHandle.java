@@ -30,6 +30,7 @@ public final class InletTableHandle
     private final Optional<List<String>> columns;
     private final TupleDomain<ColumnHandle> constraint;
     private final OptionalLong limit;
+    private final boolean lakeOnly;
 
     @JsonCreator
     public InletTableHandle(
@@ -38,7 +39,8 @@ public final class InletTableHandle
             @JsonProperty("tableId") long tableId,
             @JsonProperty("columns") Optional<List<String>> columns,
             @JsonProperty("constraint") TupleDomain<ColumnHandle> constraint,
-            @JsonProperty("limit") OptionalLong limit)
+            @JsonProperty("limit") OptionalLong limit,
+            @JsonProperty("lakeOnly") boolean lakeOnly)
     {
         this.schemaName = requireNonNull(schemaName, "schemaName is null");
         this.tableName = requireNonNull(tableName, "tableName is null");
@@ -46,6 +48,14 @@ public final class InletTableHandle
         this.columns = columns.map(List::copyOf);
         this.constraint = requireNonNull(constraint, "constraint is null");
         this.limit = requireNonNull(limit, "limit is null");
+        this.lakeOnly = lakeOnly;
+    }
+
+    /** Whether this is {@code "t$lake"}: the lake snapshot alone, without the hot tail. */
+    @JsonProperty
+    public boolean isLakeOnly()
+    {
+        return lakeOnly;
     }
 
     @JsonProperty
@@ -91,36 +101,36 @@ public final class InletTableHandle
 
     InletTableHandle withColumns(List<String> newColumns)
     {
-        return new InletTableHandle(schemaName, tableName, tableId, Optional.of(newColumns), constraint, limit);
+        return new InletTableHandle(schemaName, tableName, tableId, Optional.of(newColumns), constraint, limit, lakeOnly);
     }
 
     InletTableHandle withConstraint(TupleDomain<ColumnHandle> newConstraint)
     {
-        return new InletTableHandle(schemaName, tableName, tableId, columns, newConstraint, limit);
+        return new InletTableHandle(schemaName, tableName, tableId, columns, newConstraint, limit, lakeOnly);
     }
 
     InletTableHandle withLimit(long newLimit)
     {
-        return new InletTableHandle(schemaName, tableName, tableId, columns, constraint, OptionalLong.of(newLimit));
+        return new InletTableHandle(schemaName, tableName, tableId, columns, constraint, OptionalLong.of(newLimit), lakeOnly);
     }
 
     @Override
     public boolean equals(Object o)
     {
         return o instanceof InletTableHandle other && schemaName.equals(other.schemaName) && tableName.equals(other.tableName) && tableId == other.tableId
-                && columns.equals(other.columns) && constraint.equals(other.constraint) && limit.equals(other.limit);
+                && columns.equals(other.columns) && constraint.equals(other.constraint) && limit.equals(other.limit) && lakeOnly == other.lakeOnly;
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(schemaName, tableName, tableId, columns, constraint, limit);
+        return Objects.hash(schemaName, tableName, tableId, columns, constraint, limit, lakeOnly);
     }
 
     @Override
     public String toString()
     {
-        StringBuilder text = new StringBuilder(schemaName).append('.').append(tableName);
+        StringBuilder text = new StringBuilder(schemaName).append('.').append(tableName).append(lakeOnly ? "$lake" : "");
         columns.ifPresent(c -> text.append(" columns=").append(c));
         if (!constraint.isAll()) {
             text.append(" constraint=").append(constraint.getDomains().map(d -> d.keySet().toString()).orElse("NONE"));

@@ -189,4 +189,25 @@ class TestInletConnector
         assertUpdate("DROP SCHEMA ddl");
         assertThat(computeActual("SHOW SCHEMAS").getOnlyColumnAsSet()).doesNotContain("ddl");
     }
+
+    @Test
+    void systemTablesShowTheLakeTieringSnapshotsAndChangelog()
+    {
+        for (String format : List.of("paimon", "iceberg")) {
+            // the lake snapshot alone: the rows the first round tiered
+            assertQuery("SELECT count(*), max(id) FROM \"orders_" + format + "$lake\"", "VALUES (60, 59)");
+            assertQuery("SELECT id, name FROM \"users_" + format + "$lake\" WHERE id IN (3, 4, 10)", "VALUES (3, 'user-3'), (4, 'user-4')");
+
+            assertQuery("SELECT count(*), sum(tiered_offset), sum(hot_end_offset - tiered_offset), count(lake_snapshot_id), count(lake_snapshot_time) FROM \"orders_" + format + "$tiering\"",
+                    "VALUES (4, 60, 20, 4, 4)");
+            assertQuery("SELECT count(*) FROM \"orders_" + format + "$tiering\" WHERE hot_end_offset > tiered_offset AND lag_seconds <= 0", "VALUES 0");
+
+            assertQuery("SELECT count(*), max(tiering_round), max(tiering_epoch) FROM \"orders_" + format + "$snapshots\" WHERE tiering_round IS NOT NULL", "VALUES (1, 1, 0)");
+
+            assertQuery("SELECT _change_type, id, name FROM \"users_" + format + "$changelog\" WHERE id IN (3, 4, 10)",
+                    "VALUES ('+I', 3, 'user-3'), ('-U', 3, 'user-3'), ('+U', 3, 'renamed'), ('+I', 4, 'user-4'), ('-D', 4, 'user-4'), ('+I', 10, 'user-10')");
+            assertQuery("SELECT count(*) FROM \"users_" + format + "$changelog\"", "VALUES 14");
+        }
+        assertQueryFails("SELECT * FROM \"orders_paimon$changelog\"", ".*orders_paimon is a log table.*");
+    }
 }

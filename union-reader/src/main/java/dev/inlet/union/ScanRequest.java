@@ -13,10 +13,16 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What a union read asks for: a table, the columns to return (all if empty), the rows (the filter)
- * and at most how many (-1: all).
+ * and at most how many (-1: all); with {@code lakeOnly}, the lake snapshot alone, without the
+ * hot tail (what the lake holds now).
  */
-public record ScanRequest(TablePath table, Optional<List<String>> columns, Filter filter, long limit)
+public record ScanRequest(TablePath table, Optional<List<String>> columns, Filter filter, long limit, boolean lakeOnly)
 {
+    public ScanRequest(TablePath table, Optional<List<String>> columns, Filter filter, long limit)
+    {
+        this(table, columns, filter, limit, false);
+    }
+
     public ScanRequest
     {
         requireNonNull(table, "table is null");
@@ -35,16 +41,22 @@ public record ScanRequest(TablePath table, Optional<List<String>> columns, Filte
 
     public ScanRequest withColumns(List<String> columns)
     {
-        return new ScanRequest(table, Optional.of(columns), filter, limit);
+        return new ScanRequest(table, Optional.of(columns), filter, limit, lakeOnly);
     }
 
     public ScanRequest withFilter(Filter filter)
     {
-        return new ScanRequest(table, columns, filter, limit);
+        return new ScanRequest(table, columns, filter, limit, lakeOnly);
     }
 
     public ScanRequest withLimit(long limit)
     {
-        return new ScanRequest(table, columns, filter, limit);
+        return new ScanRequest(table, columns, filter, limit, lakeOnly);
+    }
+
+    /** The lake snapshot alone, without the hot rows it does not hold yet. */
+    public ScanRequest withLakeOnly()
+    {
+        return new ScanRequest(table, columns, filter, limit, true);
     }
 }

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * it holds. The snapshot may be newer than the checkpoint's own snapshot: maintenance snapshots
  * (compactions, delete-file rewrites) after a tiering snapshot hold the same rows.
  */
-public record LakePoint(long snapshotId, LakeCheckpoint checkpoint)
+public record LakePoint(long snapshotId, long snapshotMillis, LakeCheckpoint checkpoint)
 {
     public LakePoint
     {
@@ -31,7 +31,7 @@ public record LakePoint(long snapshotId, LakeCheckpoint checkpoint)
      * {@link LakeCheckpoint#committedAfterLosingLease}); if maintenance already built on it, the
      * table needs an operator and the read fails rather than return rows twice.
      */
-    public static Optional<LakePoint> choose(String lakeTable, long currentSnapshot, List<LakeCheckpoint> newestFirst)
+    public static Optional<LakePoint> choose(String lakeTable, long currentSnapshot, java.util.function.LongUnaryOperator commitMillis, List<LakeCheckpoint> newestFirst)
     {
         if (newestFirst.isEmpty()) {
             return Optional.empty();
@@ -43,8 +43,8 @@ public record LakePoint(long snapshotId, LakeCheckpoint checkpoint)
                 throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "Lake table " + lakeTable + ": snapshot " + newest.snapshotId() + " was committed under lease epoch "
                         + newest.epoch() + " after epoch " + previous.epoch() + ", and later snapshots build on it; roll the table back to snapshot " + previous.snapshotId());
             }
-            return Optional.of(new LakePoint(previous.snapshotId(), previous));
+            return Optional.of(new LakePoint(previous.snapshotId(), commitMillis.applyAsLong(previous.snapshotId()), previous));
         }
-        return Optional.of(new LakePoint(currentSnapshot, newest));
+        return Optional.of(new LakePoint(currentSnapshot, commitMillis.applyAsLong(currentSnapshot), newest));
     }
 }

@@ -34,6 +34,9 @@ public interface LakeSource
      */
     LakeBatchReader open(TableInfo table, long snapshotId, LakeTask task, List<String> columns, Filter filter, BufferAllocator allocator, int batchRows);
 
+    /** Every snapshot the lake table still has, oldest first. */
+    List<LakeSnapshot> snapshots(TableInfo table);
+
     /** Whether the snapshot can still be read (it has not been expired). */
     boolean snapshotExists(TableInfo table, long snapshotId);
 }

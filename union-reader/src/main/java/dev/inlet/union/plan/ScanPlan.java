@@ -18,8 +18,9 @@ import static java.util.Objects.requireNonNull;
  * at the high-water marks), restricted by the scan's filter.
  *
  * @param prunedPartitions hot partitions the filter excluded without reading them
+ * @param lakeSnapshotMillis when the lake snapshot read was committed (epoch ms), or -1 without one
  */
-public record ScanPlan(TableScan scan, Map<BucketRef, Long> tiered, Map<BucketRef, Long> highWaterMarks, List<Split> splits, int prunedPartitions)
+public record ScanPlan(TableScan scan, Map<BucketRef, Long> tiered, Map<BucketRef, Long> highWaterMarks, List<Split> splits, int prunedPartitions, long lakeSnapshotMillis)
 {
     public ScanPlan
     {

@@ -64,10 +64,10 @@ public final class ScanPlanner
         Filter filter = request.filter();
         filter.validate(request.table(), descriptor);
 
-        Optional<List<List<String>>> keys = lookupKeys(descriptor, filter);
+        Optional<List<List<String>>> keys = request.lakeOnly() ? Optional.empty() : lookupKeys(descriptor, filter);
         if (keys.isPresent()) {
             TableScan scan = new TableScan(request.table(), table.tableId(), columns, filter, request.limit(), -1);
-            return new ScanPlan(scan, Map.of(), Map.of(), List.of(new Split.Lookup(scan, keys.get())), 0);
+            return new ScanPlan(scan, Map.of(), Map.of(), List.of(new Split.Lookup(scan, keys.get())), 0, -1);
         }
 
         Optional<LakeSource> lake = LakeSources.of(catalog, table);
@@ -78,7 +78,7 @@ public final class ScanPlanner
         Map<BucketRef, Long> starts = new HashMap<>();
         int pruned = 0;
         String name = request.table().toString();
-        for (Actions.PartitionInfo partition : client.partitions(name)) {
+        for (Actions.PartitionInfo partition : request.lakeOnly() ? List.<Actions.PartitionInfo>of() : client.partitions(name)) {
             if (!partitionMayMatch(descriptor, partition.name(), filter)) {
                 pruned++;
                 continue;
@@ -113,7 +113,7 @@ public final class ScanPlanner
         TableScan scan = new TableScan(request.table(), table.tableId(), columns, filter, request.limit(), snapshot);
         List<LakeTask> tasks = point.isPresent() ? lake.get().plan(table, snapshot, filter) : List.of();
         List<Split> splits = descriptor.hasPrimaryKey() ? mergeSplits(scan, tasks, ranges) : logSplits(scan, tasks, ranges);
-        return new ScanPlan(scan, readTiered, marks, splits, pruned);
+        return new ScanPlan(scan, readTiered, marks, splits, pruned, point.map(LakePoint::snapshotMillis).orElse(-1L));
     }
 
     private static List<Split> logSplits(TableScan scan, List<LakeTask> tasks, List<HotRange> ranges)

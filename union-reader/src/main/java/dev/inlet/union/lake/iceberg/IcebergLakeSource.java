@@ -16,6 +16,7 @@ import dev.inlet.union.filter.ColumnPredicate;
 import dev.inlet.union.filter.Filter;
 import dev.inlet.union.lake.LakeBatchReader;
 import dev.inlet.union.lake.LakePoint;
+import dev.inlet.union.lake.LakeSnapshot;
 import dev.inlet.union.lake.LakeSource;
 import dev.inlet.union.plan.LakeTask;
 import org.apache.arrow.memory.BufferAllocator;
@@ -89,7 +90,22 @@ public final class IcebergLakeSource
                 }
             }
         }
-        return LakePoint.choose(table.name(), current.snapshotId(), checkpoints);
+        return LakePoint.choose(table.name(), current.snapshotId(), id -> table.snapshot(id).timestampMillis(), checkpoints);
+    }
+
+    @Override
+    public List<LakeSnapshot> snapshots(TableInfo info)
+    {
+        Table table = table(info);
+        List<LakeSnapshot> result = new ArrayList<>();
+        for (Snapshot s : table.snapshots()) {
+            Optional<LakeCheckpoint> checkpoint = s.summary() != null && s.summary().containsKey(LakeCheckpoint.OFFSETS_PROPERTY)
+                    ? Optional.of(LakeCheckpoint.fromProperties(table.name(), info.tableId(), s.snapshotId(), s.summary()))
+                    : Optional.empty();
+            result.add(new LakeSnapshot(s.snapshotId(), s.timestampMillis(), s.operation() == null ? "unknown" : s.operation(), checkpoint));
+        }
+        result.sort(java.util.Comparator.comparingLong(LakeSnapshot::committedMillis).thenComparingLong(LakeSnapshot::snapshotId));
+        return result;
     }
 
     @Override

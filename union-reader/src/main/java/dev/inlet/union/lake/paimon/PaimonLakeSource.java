@@ -13,6 +13,7 @@ import dev.inlet.union.filter.ColumnPredicate;
 import dev.inlet.union.filter.Filter;
 import dev.inlet.union.lake.LakeBatchReader;
 import dev.inlet.union.lake.LakePoint;
+import dev.inlet.union.lake.LakeSnapshot;
 import dev.inlet.union.lake.LakeSource;
 import dev.inlet.union.plan.LakeTask;
 import org.apache.arrow.memory.BufferAllocator;
@@ -97,7 +98,29 @@ public final class PaimonLakeSource
                 checkpoints.add(checkpoint);
             }
         }
-        return LakePoint.choose(table.name(), latest, checkpoints);
+        return LakePoint.choose(table.name(), latest, id -> snapshots.snapshot(id).timeMillis(), checkpoints);
+    }
+
+    @Override
+    public List<LakeSnapshot> snapshots(TableInfo info)
+    {
+        FileStoreTable table = table(info);
+        SnapshotManager snapshots = table.snapshotManager();
+        Long latest = snapshots.latestSnapshotId();
+        Long earliest = snapshots.earliestSnapshotId();
+        List<LakeSnapshot> result = new ArrayList<>();
+        for (long id = earliest == null ? 1 : earliest; latest != null && id <= latest; id++) {
+            if (!snapshots.snapshotExists(id)) {
+                continue;
+            }
+            Snapshot s = snapshots.snapshot(id);
+            Map<String, String> properties = s.properties();
+            Optional<LakeCheckpoint> checkpoint = properties != null && properties.containsKey(LakeCheckpoint.OFFSETS_PROPERTY)
+                    ? Optional.of(LakeCheckpoint.fromProperties(table.name(), info.tableId(), id, properties))
+                    : Optional.empty();
+            result.add(new LakeSnapshot(id, s.timeMillis(), s.commitKind().name().toLowerCase(java.util.Locale.ROOT), checkpoint));
+        }
+        return result;
     }
 
     @Override
