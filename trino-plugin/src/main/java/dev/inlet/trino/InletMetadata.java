@@ -46,6 +46,8 @@ import io.trino.spi.expression.ConnectorExpression;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.security.TrinoPrincipal;
 import io.trino.spi.statistics.ComputedStatistics;
+import io.trino.spi.statistics.Estimate;
+import io.trino.spi.statistics.TableStatistics;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -367,6 +369,26 @@ final class InletMetadata
         }
         catch (IllegalArgumentException e) {
             throw new TrinoException(StandardErrorCode.INVALID_ARGUMENTS, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The row count: the lake rows the plan would read (before a primary-key table's merge) plus
+     * the hot tail; an estimate, as Trino uses it. Column statistics are not reported yet.
+     */
+    @Override
+    public TableStatistics getTableStatistics(ConnectorSession session, ConnectorTableHandle table)
+    {
+        InletTableHandle handle = (InletTableHandle) table;
+        try (PluginContext ignored = PluginContext.enter()) {
+            TableDescriptor descriptor = descriptor(handle);
+            ScanRequest request = new ScanRequest(new TablePath(handle.getSchemaName(), handle.getTableName()), Optional.of(List.of(descriptor.columnNames().getFirst())),
+                    DomainFilters.toFilter(descriptor, handle.getConstraint()), -1, handle.isLakeOnly());
+            long rows = reader.plan(request).splits().stream().mapToLong(dev.inlet.union.plan.Split::weight).sum();
+            return TableStatistics.builder().setRowCount(Estimate.of(rows)).build();
+        }
+        catch (InletException e) {
+            return TableStatistics.empty();
         }
     }
 

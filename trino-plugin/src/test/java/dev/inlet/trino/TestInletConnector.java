@@ -210,4 +210,31 @@ class TestInletConnector
         }
         assertQueryFails("SELECT * FROM \"orders_paimon$changelog\"", ".*orders_paimon is a log table.*");
     }
+
+    @Test
+    void statisticsAndDynamicFiltering()
+    {
+        // the summary row of SHOW STATS (no column name) carries the row count
+        assertThat(computeActual("SHOW STATS FOR orders_paimon").getMaterializedRows())
+                .filteredOn(row -> row.getField(0) == null)
+                .singleElement()
+                .satisfies(row -> assertThat(row.getField(4)).isEqualTo(80.0));
+
+        // the build side (users named 'renamed': id 3) is only known at run time; its dynamic filter
+        // reaches the orders scan, whose splits then read only the matching rows
+        String join = "SELECT o.id, o.note FROM orders_iceberg o JOIN users_iceberg u ON o.id = u.id WHERE u.name = 'renamed'";
+        assertQuery(join, "VALUES (3, NULL)");
+        Session noDynamicFilters = Session.builder(getSession()).setSystemProperty("enable_dynamic_filtering", "false").build();
+        long filtered = inputPositions(getSession(), join);
+        long unfiltered = inputPositions(noDynamicFilters, join);
+        assertThat(unfiltered).as("without dynamic filters the scan reads every order").isEqualTo(80 + 1);
+        assertThat(filtered).as("with them, only the order of user 3").isEqualTo(1 + 1);
+    }
+
+    private long inputPositions(Session session, String sql)
+    {
+        DistributedQueryRunner runner = (DistributedQueryRunner) getQueryRunner();
+        var result = runner.executeWithPlan(session, sql);
+        return runner.getCoordinator().getQueryManager().getFullQueryInfo(result.queryId()).getQueryStats().getPhysicalInputPositions();
+    }
 }
