@@ -126,6 +126,12 @@ public final class InletServer
         return directory;
     }
 
+    /** The port of the server's Flight endpoint on 127.0.0.1. */
+    public int port()
+    {
+        return port;
+    }
+
     /** CPU time the server JVM has used so far (every thread). */
     public long cpuNanos()
     {

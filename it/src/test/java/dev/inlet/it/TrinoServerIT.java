@@ -4,15 +4,12 @@
 package dev.inlet.it;
 
 import dev.inlet.catalog.testing.FreePorts;
+import dev.inlet.trinoserver.TrinoServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,11 +20,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +52,6 @@ class TrinoServerIT
     {
         int hotPort = FreePorts.loopback();
         int s3Port = FreePorts.loopback();
-        int trinoPort = FreePorts.loopback();
         Path data = dir.resolve("data");
         Path conf = dir.resolve("inlet.properties");
         Files.writeString(conf, String.join("\n", "data-dir=" + data, "server.port=" + hotPort, "server.endpoint=grpc://127.0.0.1:" + hotPort, "server.metrics.port=0",
@@ -63,14 +60,21 @@ class TrinoServerIT
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("local.log").toFile())
                 .start();
-        Process trino = null;
         try {
             await("inlet local to start", () -> Files.readString(dir.resolve("local.log")).contains("Running; press Ctrl-C to stop."), local);
-            trino = startTrino(trinoPort, hotPort, s3Port, data);
-            Process server = trino;
-            await("Trino to start", () -> started(trinoPort), server);
-
-            try (Connection jdbc = DriverManager.getConnection("jdbc:trino://127.0.0.1:" + trinoPort + "/inlet/shop", "test", null); Statement sql = jdbc.createStatement()) {
+            // the shipped catalog file, pointed at this test's services
+            Properties catalog = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of("../conf/trino/inlet.properties"))) {
+                catalog.load(in);
+            }
+            catalog.setProperty("server.endpoint", "grpc://127.0.0.1:" + hotPort);
+            catalog.setProperty("s3.endpoint", "http://127.0.0.1:" + s3Port);
+            catalog.setProperty("catalog.jdbc.url", "jdbc:sqlite:" + data.resolve("catalog.db"));
+            Map<String, String> properties = new HashMap<>();
+            catalog.stringPropertyNames().forEach(k -> properties.put(k, catalog.getProperty(k)));
+            try (TrinoServerProcess trino = TrinoServerProcess.builder(TRINO_SERVER, dir.resolve("trino")).plugin("inlet", pluginZip()).catalog("inlet", properties).start(DEADLINE);
+                    Connection jdbc = DriverManager.getConnection(trino.jdbcUrl("inlet", "shop"), "test", null);
+                    Statement sql = jdbc.createStatement()) {
                 sql.execute("CREATE SCHEMA inlet.shop");
                 sql.execute("CREATE TABLE orders (id bigint NOT NULL, user_id bigint, amount decimal(10, 2)) WITH (lake_format = 'paimon', bucket_key = ARRAY['id'], bucket_count = 2, freshness = '1s')");
                 sql.execute("CREATE TABLE users (id bigint NOT NULL, name varchar) WITH (primary_key = ARRAY['id'], lake_format = 'iceberg', bucket_count = 2, freshness = '1s')");
@@ -79,7 +83,7 @@ class TrinoServerIT
 
                 // the tiering service (inside inlet local) moves both tables into their lakes
                 await("tiering to hold every row in the lakes", () -> rows(sql, "SELECT count(*) FROM \"orders$lake\"").equals(List.of(List.of("100")))
-                        && rows(sql, "SELECT count(*) FROM \"users$lake\"").equals(List.of(List.of("10"))), server);
+                        && rows(sql, "SELECT count(*) FROM \"users$lake\"").equals(List.of(List.of("10"))), local);
                 // then a hot tail on top of the lake snapshots
                 assertThat(sql.executeUpdate("INSERT INTO orders VALUES (101, 3, 1.00), (102, 4, 2.00)")).isEqualTo(2);
                 assertThat(sql.executeUpdate("INSERT INTO users VALUES (3, 'renamed')")).isEqualTo(1);
@@ -99,81 +103,19 @@ class TrinoServerIT
             }
         }
         finally {
-            if (trino != null) {
-                trino.destroy();
-                trino.waitFor(30, TimeUnit.SECONDS);
-                trino.destroyForcibly();
-            }
             local.destroy();
             local.waitFor(30, TimeUnit.SECONDS);
             local.destroyForcibly();
         }
     }
 
-    private Process startTrino(int port, int hotPort, int s3Port, Path data)
+    /** The plugin zip the build made. */
+    private static Path pluginZip()
             throws IOException
     {
-        Path home = dir.resolve("trino");
-        Files.createDirectories(home.resolve("etc/catalog"));
-        Files.writeString(home.resolve("etc/config.properties"), String.join("\n", "coordinator=true", "node-scheduler.include-coordinator=true",
-                "http-server.http.port=" + port, "discovery.uri=http://127.0.0.1:" + port, "node.internal-address=127.0.0.1", "query.max-memory=1GB",
-                "query.max-memory-per-node=1GB") + "\n");
-        Files.writeString(home.resolve("etc/log.properties"), "io.trino=INFO\n");
-        // the shipped catalog file, pointed at this test's services
-        String catalog = Files.readString(Path.of("../conf/trino/inlet.properties"))
-                .replace("grpc://127.0.0.1:9123", "grpc://127.0.0.1:" + hotPort)
-                .replace("http://127.0.0.1:9000", "http://127.0.0.1:" + s3Port)
-                .replace("jdbc:sqlite:data/catalog.db", "jdbc:sqlite:" + data.resolve("catalog.db"));
-        Files.writeString(home.resolve("etc/catalog/inlet.properties"), catalog);
-        unzipPlugin(home.resolve("plugin"));
-
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path jar;
-        try (Stream<Path> files = Files.list(TRINO_SERVER)) {
-            jar = files.filter(p -> p.getFileName().toString().startsWith("inlet-trino-server") && p.toString().endsWith(".jar")).findFirst().orElseThrow();
-        }
-        List<String> command = new ArrayList<>(List.of(java, "-cp", TRINO_SERVER.resolve("lib").toAbsolutePath() + "/*:" + jar.toAbsolutePath(),
-                "-Xmx2G", "-XX:+ExitOnOutOfMemoryError", "-Djdk.attach.allowAttachSelf=true", "--add-modules=jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow",
-                "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Dconfig=etc/config.properties", "-Dlog.levels-file=etc/log.properties",
-                "-Dlog.output-file=var/log/server.log", "-Dnode.environment=it", "-Dnode.id=it-1", "-Dnode.data-dir=" + home.resolve("data"), "dev.inlet.trinoserver.TrinoServerMain"));
-        return new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile()).start();
-    }
-
-    /** The plugin zip as the distribution ships it, unpacked as {@code plugin/inlet}. */
-    private static void unzipPlugin(Path plugins)
-            throws IOException
-    {
-        Path zip;
         try (Stream<Path> files = Files.list(PLUGIN)) {
-            zip = files.filter(p -> p.getFileName().toString().matches("inlet-trino-plugin-.*\\.zip")).findFirst().orElseThrow(() -> new IllegalStateException(
+            return files.filter(p -> p.getFileName().toString().matches("inlet-trino-plugin-.*\\.zip")).findFirst().orElseThrow(() -> new IllegalStateException(
                     "no plugin zip in " + PLUGIN.toAbsolutePath() + ": build trino-plugin first (./mvnw package)"));
-        }
-        Path target = plugins.resolve("inlet");
-        Files.createDirectories(target);
-        try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
-            for (ZipEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                Path file = target.resolve(Path.of(entry.getName()).getFileName().toString());
-                Files.copy(entries, file);
-            }
-        }
-    }
-
-    private static boolean started(int port)
-    {
-        try {
-            HttpResponse<String> info = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/info")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return info.statusCode() == 200 && info.body().contains("\"starting\":false");
-        }
-        catch (IOException e) {
-            return false;
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
