@@ -157,7 +157,7 @@ public final class TrinoBenchmark
     private void scan(Statement sql)
             throws Exception
     {
-        String query = "SELECT count(*), sum(amount), max(user_id), count(DISTINCT country), max(length(body)) FROM %s";
+        String query = "SELECT count(*), round(sum(amount), 4), max(user_id), count(DISTINCT country), max(length(body)) FROM %s";
         String inlet = String.format(Locale.ROOT, query, "inlet.bench.\"scan$lake\"");
         String iceberg = String.format(Locale.ROOT, query, "iceberg.bench.scan");
         List<String> expected = first(sql, iceberg);

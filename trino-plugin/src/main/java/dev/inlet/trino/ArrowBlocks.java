@@ -6,6 +6,9 @@ package dev.inlet.trino;
 import io.airlift.slice.Slices;
 import io.trino.spi.block.Block;
 import io.trino.spi.block.BlockBuilder;
+import io.trino.spi.block.IntArrayBlock;
+import io.trino.spi.block.LongArrayBlock;
+import io.trino.spi.block.VariableWidthBlock;
 import io.trino.spi.type.DecimalType;
 import io.trino.spi.type.Int128;
 import io.trino.spi.type.LongTimestamp;
@@ -22,12 +25,16 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+
+import java.nio.ByteOrder;
+import java.util.Optional;
 
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
 import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
@@ -42,6 +49,12 @@ final class ArrowBlocks
 
     static Block toBlock(Type type, FieldVector vector, int rows)
     {
+        if (vector.getNullCount() == 0) {
+            Block whole = withoutNulls(type, vector, rows);
+            if (whole != null) {
+                return whole;
+            }
+        }
         BlockBuilder out = type.createBlockBuilder(null, rows);
         for (int i = 0; i < rows; i++) {
             if (vector.isNull(i)) {
@@ -65,6 +78,40 @@ final class ArrowBlocks
             }
         }
         return out.build();
+    }
+
+    /**
+     * A column without nulls in the layouts Trino and Arrow share, by bulk copies of the vector's
+     * buffers (Arrow is little-endian): 64-bit values (BIGINT, DOUBLE's bits, microsecond
+     * timestamps), 32-bit values (INTEGER, DATE), and strings (offsets and bytes). Null for others.
+     */
+    private static Block withoutNulls(Type type, FieldVector vector, int rows)
+    {
+        boolean micros = vector instanceof TimeStampMicroVector && type instanceof TimestampType t && t.isShort();
+        if (vector instanceof BigIntVector || vector instanceof Float8Vector || micros) {
+            long[] values = new long[rows];
+            vector.getDataBuffer().nioBuffer(0, rows * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+            return new LongArrayBlock(rows, Optional.empty(), values);
+        }
+        if (vector instanceof IntVector || vector instanceof DateDayVector) {
+            int[] values = new int[rows];
+            vector.getDataBuffer().nioBuffer(0, rows * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(values);
+            return new IntArrayBlock(rows, Optional.empty(), values);
+        }
+        if (vector instanceof VarCharVector || vector instanceof VarBinaryVector) {
+            int[] offsets = new int[rows + 1];
+            vector.getOffsetBuffer().nioBuffer(0, (rows + 1) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(offsets);
+            int start = offsets[0];
+            byte[] bytes = new byte[offsets[rows] - start];
+            vector.getDataBuffer().getBytes(start, bytes);
+            if (start != 0) {
+                for (int i = 0; i <= rows; i++) {
+                    offsets[i] -= start;
+                }
+            }
+            return new VariableWidthBlock(rows, Slices.wrappedBuffer(bytes), offsets, Optional.empty());
+        }
+        return null;
     }
 
     private static void decimal(DecimalType type, BlockBuilder out, DecimalVector vector, int i)
