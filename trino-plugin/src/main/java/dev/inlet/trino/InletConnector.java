@@ -20,7 +20,6 @@ import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
-import io.trino.spi.type.TypeManager;
 
 import java.util.List;
 import java.util.Set;
@@ -41,7 +40,7 @@ final class InletConnector
     private final InletPageSourceProvider pageSources;
     private final InletPageSinkProvider pageSinks;
 
-    InletConnector(String catalogName, InletConfig config, TypeManager types)
+    InletConnector(InletConfig config)
     {
         this.catalog = new InletCatalog(CatalogSettings.fromConfig(config));
         this.client = InletClient.connect(ClientOptions.clientConfig(config));

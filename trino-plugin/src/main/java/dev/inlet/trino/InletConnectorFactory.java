@@ -35,7 +35,7 @@ public final class InletConnectorFactory
         try (PluginContext ignored = PluginContext.enter()) {
             InletConfig inlet = InletConfig.of(new HashMap<>(config));
             inlet.checkKnown(ConfigOptionProvider.discover());
-            return new InletConnector(catalogName, inlet, context.getTypeManager());
+            return new InletConnector(inlet);
         }
     }
 }

@@ -4,7 +4,6 @@
 package dev.inlet.trino;
 
 import dev.inlet.union.read.BatchSource;
-import dev.inlet.union.read.ReadStats;
 import io.trino.spi.Page;
 import io.trino.spi.block.Block;
 import io.trino.spi.block.RunLengthEncodedBlock;
@@ -21,16 +20,14 @@ final class InletPageSource
 {
     private final BatchSource batches;
     private final List<InletColumnHandle> columns;
-    private final ReadStats stats;
     private long completedBytes;
     private long readTimeNanos;
     private boolean finished;
 
-    InletPageSource(BatchSource batches, List<InletColumnHandle> columns, ReadStats stats)
+    InletPageSource(BatchSource batches, List<InletColumnHandle> columns)
     {
         this.batches = batches;
         this.columns = columns;
-        this.stats = stats;
     }
 
     @Override
@@ -84,12 +81,6 @@ final class InletPageSource
     public boolean isFinished()
     {
         return finished;
-    }
-
-    /** What the split read (lake files and rows, hot rows), for tests and EXPLAIN ANALYZE. */
-    ReadStats stats()
-    {
-        return stats;
     }
 
     @Override

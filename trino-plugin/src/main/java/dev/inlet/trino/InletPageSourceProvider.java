@@ -37,9 +37,8 @@ final class InletPageSourceProvider
     {
         Split unionSplit = SplitCodec.fromJson(((InletSplit) split).getSplit());
         List<InletColumnHandle> handles = columns.stream().map(InletColumnHandle.class::cast).toList();
-        ReadStats stats = new ReadStats();
         try (PluginContext ignored = PluginContext.enter()) {
-            return new InletPageSource(reader.open(unionSplit, stats), handles, stats);
+            return new InletPageSource(reader.open(unionSplit, new ReadStats()), handles);
         }
     }
 }
