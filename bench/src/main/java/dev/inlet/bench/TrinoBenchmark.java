@@ -190,9 +190,12 @@ public final class TrinoBenchmark
             String values = "(" + id + ", TIMESTAMP '2026-11-26 00:00:00.000', 1, 1, 1, 200, 5, 1, 1.0, 1.0, 0.0, 0.0, 'de', 'phone', 's', '/u', 'ua', 'r', 't', 'b')";
             long started = System.nanoTime();
             sql.executeUpdate("INSERT INTO inlet.bench.visible (" + String.join(", ", columns) + ") VALUES " + values);
+            long deadline = started + Duration.ofSeconds(30).toNanos();
             while (!first(sql, "SELECT count(*) FROM inlet.bench.visible WHERE id = " + id).getFirst().equals("1")) {
-                // the row is acknowledged when the insert returns; a miss here is a visibility bug, polled until seen
-                Thread.onSpinWait();
+                // the row is acknowledged when the insert returns, so a miss is a visibility bug: polled, with a deadline
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("row " + id + " inserted through Trino is not visible after 30 s");
+                }
             }
             latencies.add(System.nanoTime() - started);
         }

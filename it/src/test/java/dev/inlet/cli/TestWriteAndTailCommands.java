@@ -4,8 +4,6 @@
 package dev.inlet.cli;
 
 import dev.inlet.catalog.cli.ExitCodes;
-import dev.inlet.catalog.config.InletConfig;
-import dev.inlet.logstore.server.LogStoreServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,16 +22,14 @@ class TestWriteAndTailCommands
     Path dir;
 
     private Path config;
-    private LogStoreServer server;
+    private CliHotStore server;
 
     @BeforeEach
     void setUp()
             throws Exception
     {
-        config = dir.resolve("inlet.properties");
-        Files.writeString(config, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=0", "server.metrics.port=0"));
-        server = LogStoreServer.start(InletConfig.load(config));
-        Files.writeString(config, Files.readString(config).replace("server.port=0", "server.port=" + server.port()) + "\nserver.endpoint=grpc://127.0.0.1:" + server.port());
+        server = new CliHotStore(dir);
+        config = server.config();
         CliRun create = CliRun.of("table", "create", "shop.clicks", "--columns", "id BIGINT NOT NULL, url STRING, amount DECIMAL(8,2)", "--buckets", "1",
                 "--config", config.toString());
         assertThat(create.exitCode()).as(create.err()).isZero();

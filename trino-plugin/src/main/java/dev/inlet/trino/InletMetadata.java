@@ -334,7 +334,7 @@ final class InletMetadata
         try (PluginContext ignored = PluginContext.enter()) {
             TablePath path = new TablePath(handle.getSchemaName(), handle.getTableName());
             TableDescriptor descriptor = descriptor(handle);
-            ScanRequest keys = new ScanRequest(path, Optional.of(descriptor.primaryKey()), DomainFilters.toFilter(descriptor, handle.getConstraint()), -1);
+            ScanRequest keys = handle.scanRequest(descriptor, Optional.of(descriptor.primaryKey()), handle.getConstraint(), false);
             List<String> names = descriptor.columnNames();
             long deleted = 0;
             try (UnionScan scan = reader.scan(keys); UpsertWriter writer = client.newUpsertWriter(path.toString(), names, WriterOptions.defaults())) {
@@ -382,8 +382,7 @@ final class InletMetadata
         InletTableHandle handle = (InletTableHandle) table;
         try (PluginContext ignored = PluginContext.enter()) {
             TableDescriptor descriptor = descriptor(handle);
-            ScanRequest request = new ScanRequest(new TablePath(handle.getSchemaName(), handle.getTableName()), Optional.of(List.of(descriptor.columnNames().getFirst())),
-                    DomainFilters.toFilter(descriptor, handle.getConstraint()), -1, handle.isLakeOnly());
+            ScanRequest request = handle.scanRequest(descriptor, Optional.of(List.of(descriptor.columnNames().getFirst())), handle.getConstraint(), false);
             long rows = reader.plan(request).splits().stream().mapToLong(dev.inlet.union.plan.Split::weight).sum();
             return TableStatistics.builder().setRowCount(Estimate.of(rows)).build();
         }

@@ -5,10 +5,7 @@ package dev.inlet.trino;
 
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableDescriptor;
-import dev.inlet.catalog.model.TablePath;
-import dev.inlet.union.ScanRequest;
 import dev.inlet.union.UnionReader;
-import dev.inlet.union.filter.Filter;
 import dev.inlet.union.plan.ScanPlan;
 import dev.inlet.union.plan.Split;
 import dev.inlet.union.plan.SplitCodec;
@@ -73,10 +70,7 @@ final class InletSplitSource
             return List.of();
         }
         try (PluginContext ignored = PluginContext.enter()) {
-            Filter filter = DomainFilters.toFilter(descriptor, constraint);
-            TablePath path = new TablePath(handle.getSchemaName(), handle.getTableName());
-            ScanRequest request = new ScanRequest(path, Optional.of(handle.getColumns().orElse(descriptor.columnNames())), filter, handle.getLimit().orElse(-1), handle.isLakeOnly());
-            ScanPlan plan = reader.plan(request);
+            ScanPlan plan = reader.plan(handle.scanRequest(descriptor, Optional.empty(), constraint, true));
             List<ConnectorSplit> splits = new ArrayList<>();
             for (Split split : plan.splits()) {
                 splits.add(new InletSplit(SplitCodec.toJson(split), split.weight()));

@@ -5,6 +5,10 @@ package dev.inlet.trino;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.union.ScanRequest;
+import dev.inlet.union.filter.Filter;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorTableHandle;
 import io.trino.spi.connector.SchemaTableName;
@@ -97,6 +101,17 @@ public final class InletTableHandle
     public SchemaTableName schemaTableName()
     {
         return new SchemaTableName(schemaName, tableName);
+    }
+
+    /**
+     * The union read of this handle: its columns (or {@code columns} instead), its filter with
+     * {@code constraint} (enforceable domains only), its limit and lake-only flag.
+     */
+    ScanRequest scanRequest(TableDescriptor descriptor, Optional<List<String>> columns, TupleDomain<ColumnHandle> constraint, boolean withLimit)
+    {
+        Filter filter = DomainFilters.toFilter(descriptor, constraint);
+        List<String> read = columns.orElse(this.columns.orElse(descriptor.columnNames()));
+        return new ScanRequest(new TablePath(schemaName, tableName), Optional.of(read), filter, withLimit ? limit.orElse(-1) : -1, lakeOnly);
     }
 
     InletTableHandle withColumns(List<String> newColumns)
