@@ -75,6 +75,9 @@ final class InletMetadata
     private final InletClient client;
     private final UnionReader reader;
     private final SystemTables systemTables;
+    private final QueryMemo<SchemaTableName, TableDescriptor> descriptors = new QueryMemo<>();
+    // by what decides the row count: the projection does not
+    private final QueryMemo<List<Object>, TableStatistics> statistics = new QueryMemo<>();
 
     InletMetadata(InletCatalog catalog, InletClient client, UnionReader reader)
     {
@@ -156,16 +159,16 @@ final class InletMetadata
         }
     }
 
-    TableDescriptor descriptor(InletTableHandle handle)
+    private TableDescriptor descriptor(ConnectorSession session, InletTableHandle handle)
     {
-        return catalog.getTable(new TablePath(handle.getSchemaName(), handle.getTableName())).descriptor();
+        return descriptors.get(session, handle.schemaTableName(), () -> catalog.getTable(new TablePath(handle.getSchemaName(), handle.getTableName())).descriptor());
     }
 
     @Override
     public ConnectorTableMetadata getTableMetadata(ConnectorSession session, ConnectorTableHandle table)
     {
         InletTableHandle handle = (InletTableHandle) table;
-        TableDescriptor descriptor = descriptor(handle);
+        TableDescriptor descriptor = descriptor(session, handle);
         List<ColumnMetadata> columns = descriptor.columns().stream()
                 .map(c -> ColumnMetadata.builder().setName(c.name()).setType(TypeMapping.toTrino(c.type())).setNullable(c.nullable()).setComment(c.comment()).build())
                 .toList();
@@ -186,7 +189,7 @@ final class InletMetadata
     public Map<String, ColumnHandle> getColumnHandles(ConnectorSession session, ConnectorTableHandle table)
     {
         Map<String, ColumnHandle> handles = new LinkedHashMap<>();
-        columns(descriptor((InletTableHandle) table)).forEach(c -> handles.put(c.getName(), c));
+        columns(descriptor(session, (InletTableHandle) table)).forEach(c -> handles.put(c.getName(), c));
         return handles;
     }
 
@@ -306,7 +309,7 @@ final class InletMetadata
     public ConnectorMergeTableHandle beginMerge(ConnectorSession session, ConnectorTableHandle table, Map<Integer, Collection<ColumnHandle>> updateCaseColumns, RetryMode retryMode)
     {
         InletTableHandle handle = (InletTableHandle) table;
-        if (!descriptor(handle).hasPrimaryKey()) {
+        if (!descriptor(session, handle).hasPrimaryKey()) {
             throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Table " + handle.schemaTableName() + " is a log table: rows of a log table cannot be deleted or updated");
         }
         throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Table " + handle.schemaTableName() + ": DELETE supports filters on columns by values, one range or null tests "
@@ -321,7 +324,7 @@ final class InletMetadata
     public Optional<ConnectorTableHandle> applyDelete(ConnectorSession session, ConnectorTableHandle table)
     {
         InletTableHandle handle = (InletTableHandle) table;
-        if (!descriptor(handle).hasPrimaryKey()) {
+        if (!descriptor(session, handle).hasPrimaryKey()) {
             throw new TrinoException(StandardErrorCode.NOT_SUPPORTED, "Table " + handle.schemaTableName() + " is a log table: rows of a log table cannot be deleted");
         }
         return Optional.of(handle);
@@ -333,7 +336,7 @@ final class InletMetadata
         InletTableHandle handle = (InletTableHandle) table;
         try (PluginContext ignored = PluginContext.enter()) {
             TablePath path = new TablePath(handle.getSchemaName(), handle.getTableName());
-            TableDescriptor descriptor = descriptor(handle);
+            TableDescriptor descriptor = descriptor(session, handle);
             ScanRequest keys = handle.scanRequest(descriptor, Optional.of(descriptor.primaryKey()), handle.getConstraint(), false);
             List<String> names = descriptor.columnNames();
             long deleted = 0;
@@ -381,10 +384,12 @@ final class InletMetadata
     {
         InletTableHandle handle = (InletTableHandle) table;
         try (PluginContext ignored = PluginContext.enter()) {
-            TableDescriptor descriptor = descriptor(handle);
-            ScanRequest request = handle.scanRequest(descriptor, Optional.of(List.of(descriptor.columnNames().getFirst())), handle.getConstraint(), false);
-            long rows = reader.plan(request).splits().stream().mapToLong(dev.inlet.union.plan.Split::weight).sum();
-            return TableStatistics.builder().setRowCount(Estimate.of(rows)).build();
+            return statistics.get(session, List.of(handle.getTableId(), handle.getConstraint(), handle.isLakeOnly()), () -> {
+                TableDescriptor descriptor = descriptor(session, handle);
+                ScanRequest request = handle.scanRequest(descriptor, Optional.of(List.of(descriptor.columnNames().getFirst())), handle.getConstraint(), false);
+                long rows = reader.plan(request).splits().stream().mapToLong(dev.inlet.union.plan.Split::weight).sum();
+                return TableStatistics.builder().setRowCount(Estimate.of(rows)).build();
+            });
         }
         catch (InletException e) {
             return TableStatistics.empty();
@@ -398,7 +403,7 @@ final class InletMetadata
         InletTableHandle handle = (InletTableHandle) table;
         Set<String> used = new HashSet<>();
         assignments.values().forEach(c -> used.add(((InletColumnHandle) c).getName()));
-        List<String> columns = descriptor(handle).columnNames().stream().filter(used::contains).toList();
+        List<String> columns = descriptor(session, handle).columnNames().stream().filter(used::contains).toList();
         if (handle.getColumns().isPresent() && handle.getColumns().get().equals(columns)) {
             return Optional.empty();
         }
@@ -412,7 +417,7 @@ final class InletMetadata
     public Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(ConnectorSession session, ConnectorTableHandle table, Constraint constraint)
     {
         InletTableHandle handle = (InletTableHandle) table;
-        TableDescriptor descriptor = descriptor(handle);
+        TableDescriptor descriptor = descriptor(session, handle);
         TupleDomain<ColumnHandle> summary = constraint.getSummary();
         TupleDomain<ColumnHandle> enforced = DomainFilters.enforceable(descriptor, summary);
         TupleDomain<ColumnHandle> combined = handle.getConstraint().intersect(enforced);

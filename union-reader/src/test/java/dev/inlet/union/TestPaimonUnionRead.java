@@ -13,4 +13,10 @@ class TestPaimonUnionRead
     {
         return LakeFormat.PAIMON;
     }
+
+    @Override
+    boolean columnarLakeReads()
+    {
+        return false;
+    }
 }

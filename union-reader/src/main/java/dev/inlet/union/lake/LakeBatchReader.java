@@ -15,6 +15,12 @@ public interface LakeBatchReader
     /** Data files opened so far. */
     int filesRead();
 
+    /** Whether the files are decoded column by column into Arrow (no row objects in between). */
+    default boolean columnar()
+    {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -60,6 +60,9 @@ final class LakeTasks
                     current = source.open(table, snapshotId, tasks.get(next++), columns, filter, allocator, batchRows);
                     stats.lakeTasks.increment();
                     stats.lakeFiles.add(current.filesRead());
+                    if (current.columnar()) {
+                        stats.lakeColumnarFiles.add(current.filesRead());
+                    }
                 }
                 VectorSchemaRoot batch = current.next();
                 if (batch != null) {

@@ -13,6 +13,8 @@ public final class ReadStats
 {
     public final LongAdder lakeTasks = new LongAdder();
     public final LongAdder lakeFiles = new LongAdder();
+    /** Lake files decoded column by column straight into Arrow, without row objects. */
+    public final LongAdder lakeColumnarFiles = new LongAdder();
     public final LongAdder lakeRows = new LongAdder();
     public final LongAdder hotRows = new LongAdder();
     /** Arrow buffer bytes of the hot batches received (what column pruning saves). */
@@ -24,7 +26,7 @@ public final class ReadStats
     @Override
     public String toString()
     {
-        return "lake tasks " + lakeTasks + ", lake files " + lakeFiles + ", lake rows " + lakeRows + ", hot rows " + hotRows + " (" + hotBytes + " bytes), spilled rows " + spilledRows + " (" + spilledBytes
+        return "lake tasks " + lakeTasks + ", lake files " + lakeFiles + " (" + lakeColumnarFiles + " columnar), lake rows " + lakeRows + ", hot rows " + hotRows + " (" + hotBytes + " bytes), spilled rows " + spilledRows + " (" + spilledBytes
                 + " bytes), lookups " + lookups;
     }
 }

@@ -46,9 +46,9 @@ public final class SplitReader
     private final InletClient client;
     private final BufferAllocator allocator;
     private final UnionReaderOptions.Settings settings;
-    // lake sources by (table id, snapshot): splits of one plan share one loaded lake table, as
-    // loading it reads the table's metadata from S3; a plan's snapshot never changes, and a table
-    // loaded after it was planned knows every column the plan names
+    // lake sources by (table id, schema id, snapshot): splits of one plan share one loaded lake
+    // table, as loading it reads the table's metadata from S3; a plan's snapshot never changes, and
+    // the schema id makes a column added since a table was loaded load it again
     private final Map<String, LakeSource> sources = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true)
     {
         @Override
@@ -100,7 +100,7 @@ public final class SplitReader
 
     private LakeSource lake(TableInfo table, TableScan scan)
     {
-        return sources.computeIfAbsent(table.tableId() + "@" + scan.lakeSnapshotId(), key -> LakeSources.of(catalog, table)
+        return sources.computeIfAbsent(table.tableId() + "/" + table.schemaId() + "@" + scan.lakeSnapshotId(), key -> LakeSources.of(catalog, table)
                 .orElseThrow(() -> new InletException(InletErrorCode.INVALID_SCAN, "Table " + table.path() + " has no lake table")));
     }
 

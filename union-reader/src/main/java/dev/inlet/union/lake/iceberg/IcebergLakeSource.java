@@ -146,7 +146,8 @@ public final class IcebergLakeSource
         Table table = table(info);
         FileScanTask scanTask = (FileScanTask) ScanTaskParser.fromJson(task.payload(), true);
         List<Column> types = columns.stream().map(c -> info.descriptor().column(c).orElseThrow()).toList();
-        return new IcebergBatchReader(table, scanTask, types, allocator, batchRows);
+        return ParquetArrowReader.open(table, scanTask, types, allocator, batchRows)
+                .orElseGet(() -> new IcebergBatchReader(table, scanTask, types, allocator, batchRows));
     }
 
     /** The filter as an Iceberg expression, for partition and file pruning. */

@@ -129,9 +129,13 @@ public final class PaimonLakeSource
         return table(table).snapshotManager().snapshotExists(snapshotId);
     }
 
+    /**
+     * The table at a snapshot, read with its latest schema: time travel alone would give the
+     * snapshot's schema, without the columns added since, which read as nulls from older files.
+     */
     private static FileStoreTable at(FileStoreTable table, long snapshotId)
     {
-        return table.copy(Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), Long.toString(snapshotId)));
+        return table.copy(Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), Long.toString(snapshotId))).copyWithLatestSchema();
     }
 
     @Override
