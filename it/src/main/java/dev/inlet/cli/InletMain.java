@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
                 TailCommand.class,
                 LookupCommand.class,
                 ScanCommand.class,
+                SqlCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 bad request, 2 bad command line, 3 conflict (retry), 4 S3 or catalog database failed (retry later), 70 internal error, 130 interrupted."})
 public final class InletMain

@@ -21,6 +21,7 @@ import dev.inlet.tiering.RoundHooks;
 import dev.inlet.tiering.TieringMetrics;
 import dev.inlet.tiering.TieringOptions;
 import dev.inlet.tiering.TieringService;
+import dev.inlet.trinoserver.TrinoServerProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,24 +33,29 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code inlet local}: Inlet on one machine with embedded defaults. It starts an S3-compatible
- * store on the local filesystem (or uses {@code --s3-endpoint}), opens the SQLite catalog, creates
- * the lake buckets and a demo, prints where everything is, and runs until Ctrl-C. Data lives under
- * {@code data-dir} and survives a restart.
+ * store on the local filesystem (or uses {@code --s3-endpoint}), opens the SQLite catalog, starts
+ * the hot store and the tiering service in this process and a Trino 483 server as a child process,
+ * creates and feeds a demo, prints where everything is and how to query it, and reports a status
+ * line until Ctrl-C. Data lives under {@code data-dir} and survives a restart.
  */
 @Command(name = "local",
-        description = "Run Inlet on this machine with embedded defaults: a local S3-compatible store, the SQLite catalog and a demo. Ctrl-C stops it.",
+        description = "Run Inlet on this machine with embedded defaults: a local S3-compatible store, the SQLite catalog, the hot store, the tiering service, "
+                + "a Trino 483 server with the Inlet catalog, and a live demo. Ctrl-C stops it.",
         mixinStandardHelpOptions = true)
 public final class LocalCommand
         implements Callable<Integer>
 {
     public static final int DEFAULT_S3_PORT = 9000;
+    public static final int DEFAULT_TRINO_PORT = 8080;
 
     @Spec
     CommandSpec spec;
@@ -63,8 +69,19 @@ public final class LocalCommand
     @Option(names = "--s3-port", paramLabel = "PORT", description = "Port of the embedded S3 store on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int s3Port = DEFAULT_S3_PORT;
 
-    @Option(names = "--no-demo", description = "Do not create the demo tables.")
+    @Option(names = "--no-demo", description = "Do not create and feed the demo tables.")
     boolean noDemo;
+
+    @Option(names = "--no-trino", description = "Do not start the Trino server.")
+    boolean noTrino;
+
+    @Option(names = "--trino-port", paramLabel = "PORT", description = "HTTP port of the Trino server on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int trinoPort = DEFAULT_TRINO_PORT;
+
+    @Option(names = "--status-interval", paramLabel = "DURATION", description = "How often the status line is printed, e.g. 10s or 1m (default: ${DEFAULT-VALUE}; 0s: never).")
+    String statusInterval = "10s";
+
+    private Duration statusEvery;
 
     @Option(names = "--exit", description = "Set up, print the summary and exit instead of running until Ctrl-C (for scripts).")
     boolean exitAfterSetup;
@@ -74,6 +91,7 @@ public final class LocalCommand
             throws Exception
     {
         PrintWriter out = spec.commandLine().getOut();
+        statusEvery = dev.inlet.catalog.config.Durations.parse(statusInterval);
         InletConfig config = configMixin.config();
         Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath();
         EmbeddedS3Server embedded = null;
@@ -134,7 +152,7 @@ public final class LocalCommand
         return ExitCodes.OK;
     }
 
-    /** Prints where everything is, makes the demo, and waits for Ctrl-C (unless --exit). */
+    /** Prints where everything is, makes the demo, starts Trino, and reports until Ctrl-C (unless --exit). */
     private void runUntilStopped(PrintWriter out, Path dataDir, S3Settings s3, EmbeddedS3Server s3Server, CatalogSettings settings, InletCatalog catalog, LogStoreServer hot,
             URI hotEndpoint, String tieringMetricsAt, ShutdownSignal signal)
             throws Exception
@@ -148,26 +166,115 @@ public final class LocalCommand
         out.println("  Iceberg warehouse:" + " " + settings.icebergWarehouse());
         out.println("  hot store:        " + hotEndpoint + (hot.metricsPort() > 0 ? " (metrics http://127.0.0.1:" + hot.metricsPort() + "/metrics)" : ""));
         out.println("  tiering service:  running in this process" + tieringMetricsAt + "; inlet tiering status shows the lag");
-        if (!noDemo) {
-            LocalDemo demo = new LocalDemo(catalog, out);
-            demo.createTables();
-            demo.createClicks();
-            long rows = LocalDemo.feedClicks(hotEndpoint, 100);
-            out.println("  wrote 100 clicks to " + LocalDemo.CLICKS + " (" + rows + " rows in the hot store)");
+        out.flush();
+        try (InletClient client = InletClient.connect(ClientConfig.of(hotEndpoint))) {
+            LocalDemo.Feed feed = null;
+            if (!noDemo) {
+                new LocalDemo(catalog, out).createTables();
+                long history = LocalDemo.writeHistory(client);
+                out.println(history > 0 ? "  wrote the history: orders 1-" + LocalDemo.HISTORY_ORDERS + " with their payments and deliveries (" + history + " rows)"
+                        : "  the history is there from an earlier run");
+                feed = new LocalDemo.Feed(client, 5);
+            }
+            out.flush();
+            TrinoServerProcess trino = null;
+            try {
+                if (!noTrino) {
+                    trino = startTrino(out, dataDir, settings, s3, hotEndpoint);
+                }
+                printHowToQuery(out, trino);
+                if (exitAfterSetup) {
+                    return;
+                }
+                out.println("Running; press Ctrl-C to stop.");
+                out.flush();
+                report(out, catalog, client, feed, trino, signal);
+            }
+            finally {
+                if (trino != null) {
+                    trino.close();
+                }
+            }
+        }
+    }
+
+    private TrinoServerProcess startTrino(PrintWriter out, Path dataDir, CatalogSettings settings, S3Settings s3, URI hotEndpoint)
+            throws Exception
+    {
+        Path home = Path.of(System.getProperty("inlet.home", "."));
+        LocalTrino.Parts parts;
+        try {
+            parts = LocalTrino.parts(home);
+        }
+        catch (IllegalStateException e) {
+            throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Cannot start Trino: " + e.getMessage() + " (or pass --no-trino)", e);
+        }
+        // a Trino an earlier, killed inlet local left running holds the port
+        TrinoServerProcess.stopLeftOver(dataDir.resolve("trino"));
+        if (trinoPort != 0 && !portFree(trinoPort)) {
+            throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Port " + trinoPort + " on 127.0.0.1 is in use; stop what uses it, or pass --trino-port 0 (any free port)");
         }
         out.println();
-        out.println("Try:  inlet table list   |   inlet tail demo.clicks --from earliest --limit 5   |   inlet tiering status   |   inlet table describe demo.clicks");
-        out.println("Query (lake snapshot + hot tail as one table):  inlet scan demo.clicks --limit 10 --explain");
-        out.println("Not running yet: Trino (see README's status table).");
+        out.println("Starting Trino 483 (about half a minute) ...");
         out.flush();
-        if (exitAfterSetup) {
-            return;
+        TrinoServerProcess trino = LocalTrino.start(parts, dataDir, trinoPort, LocalTrino.catalogProperties(parts, settings, s3, hotEndpoint));
+        out.println("  Trino:            http://127.0.0.1:" + trino.port() + " (catalog inlet; log " + trino.home().resolve("var/log/server.log") + ")");
+        out.println("  JDBC URL:         " + trino.jdbcUrl("inlet", LocalDemo.DATABASE) + " (any user name, no password)");
+        return trino;
+    }
+
+    private void printHowToQuery(PrintWriter out, TrinoServerProcess trino)
+    {
+        out.println();
+        if (trino != null && !noDemo) {
+            String server = trino.port() == DEFAULT_TRINO_PORT ? "" : " --server http://127.0.0.1:" + trino.port();
+            out.println("Query the demo through Trino (lake snapshot + hot tail as one table):");
+            for (String query : LocalDemo.EXAMPLE_QUERIES) {
+                out.println("  inlet sql" + server + " \"" + query + "\"");
+            }
         }
-        out.println("Running; press Ctrl-C to stop.");
+        else if (trino != null) {
+            out.println("Query through Trino:  inlet sql" + (trino.port() == DEFAULT_TRINO_PORT ? "" : " --server http://127.0.0.1:" + trino.port()) + " \"SHOW SCHEMAS FROM inlet\"");
+        }
+        out.println("Try:  inlet table list   |   inlet tiering status   |   inlet scan demo.order_status --limit 5 --explain");
         out.flush();
-        String by = signal.await();
-        out.println("Stopping (" + by + ") ...");
+    }
+
+    /** Feeds the demo and prints the status line until a signal arrives. */
+    private void report(PrintWriter out, InletCatalog catalog, InletClient client, LocalDemo.Feed feed, TrinoServerProcess trino, ShutdownSignal signal)
+            throws InterruptedException
+    {
+        LocalStatus status = new LocalStatus(catalog, client, List.of(LocalDemo.ORDERS, LocalDemo.ORDER_STATUS, LocalDemo.USERS));
+        Duration tick = Duration.ofSeconds(1);
+        long ticks = 0;
+        long ticksPerLine = statusEvery.isZero() ? 0 : Math.max(1, statusEvery.toMillis() / tick.toMillis());
+        Optional<String> by = Optional.empty();
+        while (by.isEmpty()) {
+            if (feed != null) {
+                feed.tick();
+            }
+            ticks++;
+            if (ticksPerLine > 0 && feed != null && ticks % ticksPerLine == 0) {
+                out.println(status.line(feed.rows()));
+                out.flush();
+            }
+            if (trino != null && !trino.isAlive()) {
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "The Trino server stopped; see " + trino.home().resolve("var/log/server.log"));
+            }
+            by = signal.await(tick);
+        }
+        out.println("Stopping (" + by.get() + ") ...");
         out.flush();
+    }
+
+    private static boolean portFree(int port)
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        }
+        catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static void createBuckets(S3Settings s3, CatalogSettings settings)

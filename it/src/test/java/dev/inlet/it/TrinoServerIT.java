@@ -56,7 +56,7 @@ class TrinoServerIT
         Path conf = dir.resolve("inlet.properties");
         Files.writeString(conf, String.join("\n", "data-dir=" + data, "server.port=" + hotPort, "server.endpoint=grpc://127.0.0.1:" + hotPort, "server.metrics.port=0",
                 "tiering.metrics.port=0", "tiering.discovery-interval=200ms", "s3.endpoint=http://127.0.0.1:" + s3Port) + "\n");
-        Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--no-demo", "--s3-port", Integer.toString(s3Port), "--config", conf.toString())
+        Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--no-demo", "--no-trino", "--s3-port", Integer.toString(s3Port), "--config", conf.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("local.log").toFile())
                 .start();

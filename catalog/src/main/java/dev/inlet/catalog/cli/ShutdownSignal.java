@@ -45,6 +45,16 @@ public final class ShutdownSignal
         return received.getCount() == 0;
     }
 
+    /**
+     * Blocks until a signal arrives or {@code timeout} passes (for loops that report between
+     * waits); returns the signal's name, or empty if none arrived.
+     */
+    public java.util.Optional<String> await(java.time.Duration timeout)
+            throws InterruptedException
+    {
+        return received.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? java.util.Optional.of(name.get()) : java.util.Optional.empty();
+    }
+
     /** Blocks until a signal arrives; returns its name, e.g. {@code SIGTERM}. */
     public String await()
             throws InterruptedException

@@ -54,6 +54,7 @@ public final class TrinoServerProcess
         private final Map<String, Path> plugins = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
         private String heap = "2G";
+        private int port;
 
         private Builder(Path serverTarget, Path home)
         {
@@ -80,11 +81,19 @@ public final class TrinoServerProcess
             return this;
         }
 
+        /** The HTTP port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int value)
+        {
+            port = value;
+            return this;
+        }
+
         /** Starts the server and waits until it accepts queries, at most {@code timeout}. */
         public TrinoServerProcess start(Duration timeout)
                 throws IOException, InterruptedException
         {
-            int port = freePort();
+            int port = this.port == 0 ? freePort() : this.port;
+            stopLeftOver(home);
             Files.createDirectories(home.resolve("etc/catalog"));
             Files.writeString(home.resolve("etc/config.properties"), String.join("\n", "coordinator=true", "node-scheduler.include-coordinator=true",
                     "http-server.http.port=" + port, "discovery.uri=http://127.0.0.1:" + port, "node.internal-address=127.0.0.1", "query.max-memory=1GB",
@@ -110,6 +119,8 @@ public final class TrinoServerProcess
                     "-Dconfig=etc/config.properties", "-Dlog.levels-file=etc/log.properties", "-Dlog.output-file=var/log/server.log", "-Dnode.environment=inlet",
                     "-Dnode.id=inlet-1", "-Dnode.data-dir=" + home.resolve("data").toAbsolutePath(), TrinoServerMain.class.getName()));
             Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile()).start();
+            // a server whose parent was killed (kill -9) keeps running: the next start stops it
+            Files.writeString(home.resolve(PID_FILE), Long.toString(process.pid()));
             TrinoServerProcess server = new TrinoServerProcess(process, port, home);
             Instant deadline = Instant.now().plus(timeout);
             while (!server.started()) {
@@ -123,6 +134,38 @@ public final class TrinoServerProcess
             }
             return server;
         }
+    }
+
+    private static final String PID_FILE = "trino.pid";
+
+    /** Stops the server an earlier, killed parent started in {@code home}, if it still runs. */
+    public static void stopLeftOver(Path home)
+            throws IOException, InterruptedException
+    {
+        Path pidFile = home.resolve(PID_FILE);
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        }
+        catch (NumberFormatException e) {
+            Files.delete(pidFile);
+            return;
+        }
+        java.util.Optional<ProcessHandle> left = ProcessHandle.of(pid)
+                .filter(h -> h.info().commandLine().map(c -> c.contains(TrinoServerMain.class.getName())).orElse(false));
+        if (left.isPresent()) {
+            left.get().destroy();
+            try {
+                left.get().onExit().get(30, TimeUnit.SECONDS);
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                left.get().destroyForcibly();
+            }
+        }
+        Files.delete(pidFile);
     }
 
     public static Builder builder(Path serverTarget, Path home)
@@ -191,6 +234,12 @@ public final class TrinoServerProcess
         }
     }
 
+    /** Whether the server process still runs. */
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
     @Override
     public void close()
     {
@@ -203,6 +252,12 @@ public final class TrinoServerProcess
         catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(home.resolve(PID_FILE));
+        }
+        catch (IOException e) {
+            // a stale pid file is checked against the process it names on the next start
         }
     }
 }
