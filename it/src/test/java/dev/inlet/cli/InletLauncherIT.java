@@ -3,6 +3,7 @@
  */
 package dev.inlet.cli;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +32,36 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged distribution run the way a user runs it: {@code bin/inlet} as a separate process.
+ * The distribution tarball, unpacked elsewhere, run the way a user runs it: {@code bin/inlet} as a
+ * separate process.
  * {@code inlet local} runs in the background with its embedded S3 store, its Trino server and its
  * demo; table commands from other processes create lake tables in it; the printed example queries
  * return their documented results through Trino; SIGTERM stops it, Trino included.
  */
 class InletLauncherIT
 {
-    private static final Path DIST = Path.of(System.getProperty("inlet.dist.dir", "target/inlet"));
+    private static final Path TARBALL = Path.of(System.getProperty("inlet.dist.tarball", "target/inlet-0.1.0-SNAPSHOT.tar.gz"));
+
+    /** The distribution tarball unpacked elsewhere, as a user installs it. */
+    private static Path DIST;
+
+    @TempDir
+    static Path installDir;
+
+    @BeforeAll
+    static void unpackTheTarball()
+            throws Exception
+    {
+        Process tar = new ProcessBuilder("tar", "-xzf", TARBALL.toAbsolutePath().toString(), "-C", installDir.toString()).redirectErrorStream(true).start();
+        String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tar.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(tar.exitValue()).as(out).isZero();
+        try (var folders = Files.list(installDir)) {
+            DIST = folders.filter(p -> p.getFileName().toString().startsWith("inlet-")).findFirst().orElseThrow();
+        }
+        assertThat(DIST.resolve("plugin/inlet")).isDirectory();
+        assertThat(DIST.resolve("trino/lib")).isDirectory();
+    }
 
     @TempDir
     Path dir;
