@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A real Trino 483 server process (assembled from Maven Central by {@code it/trino-server}) with
@@ -100,6 +101,21 @@ class TrinoServerIT
                 assertThat(rows(sql, "SELECT _change_type, name FROM \"users$changelog\" WHERE id = 3 ORDER BY _offset"))
                         .containsExactly(List.of("+I", "user-3"), List.of("-U", "user-3"), List.of("+U", "renamed"));
                 assertThat(rows(sql, "SHOW CREATE TABLE users").getFirst().getFirst()).contains("primary_key = ARRAY['id']").contains("lake_format = 'iceberg'");
+
+                // bad input through Trino: a clear error naming what is wrong, nothing changed, the services still up
+                assertThatThrownBy(() -> sql.executeUpdate("INSERT INTO users VALUES (NULL, 'nobody')")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("NULL value not allowed for NOT NULL column: id");
+                assertThatThrownBy(() -> sql.executeUpdate("DELETE FROM orders WHERE id = 1")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("shop.orders is a log table");
+                assertThatThrownBy(() -> sql.executeUpdate("UPDATE users SET name = 'x' WHERE id = 1")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("UPDATE and MERGE are not supported");
+                assertThatThrownBy(() -> sql.execute("CREATE TABLE bad (id bigint) WITH (primary_key = ARRAY['nope'])")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("nope");
+                assertThatThrownBy(() -> sql.executeQuery("SELECT * FROM \"orders$changelog\"")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("orders is a log table");
+                assertThat(rows(sql, "SELECT count(*), sum(amount), max(id) FROM orders")).containsExactly(List.of("102", "1265.50", "102"));
+                assertThat(rows(sql, "SELECT count(*) FROM users")).containsExactly(List.of("9"));
+                assertThat(rows(sql, "SHOW TABLES")).containsExactlyInAnyOrder(List.of("orders"), List.of("users"));
             }
         }
         finally {
