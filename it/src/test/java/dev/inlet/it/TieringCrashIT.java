@@ -5,6 +5,7 @@ package dev.inlet.it;
 
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.config.CatalogOptions;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
@@ -13,6 +14,7 @@ import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;
+import dev.inlet.catalog.testing.FaultInjectingProxy;
 import dev.inlet.catalog.testing.FreePorts;
 import dev.inlet.catalog.testing.LakeRows;
 import dev.inlet.catalog.testing.S3TestEndpoint;
@@ -51,7 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * killed with SIGKILL at random points of its rounds while rows keep arriving, and started again;
  * union reads throughout (every 100 events) return exactly the acknowledged rows; in the end the Paimon log table and the Iceberg primary-key table equal the hot data exactly —
  * nothing lost, nothing doubled — and the catalog agrees with the lakes. The number of kills is
- * {@code -Dinlet.it.tiering-kills} (3 in CI).
+ * {@code -Dinlet.it.tiering-kills} (3 in CI). And the same process behind an S3 that answers with
+ * errors, resets connections and answers slowly: it keeps going, and catches up exactly once S3
+ * heals.
  */
 class TieringCrashIT
 {
@@ -138,6 +142,73 @@ class TieringCrashIT
         }
     }
 
+    @Test
+    void aTieringProcessBehindFaultyS3LosesAndDoublesNothing()
+            throws Exception
+    {
+        int port = FreePorts.loopback();
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
+                "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
+        S3TestEndpoint.get().lakeSettings("tiering-faults").forEach((k, v) -> lines.add(k + "=" + v));
+        Path conf = dir.resolve("inlet.properties");
+        Files.writeString(conf, String.join("\n", lines) + "\n");
+        InletConfig config = InletConfig.load(conf);
+        // the tiering process reaches S3 through the proxy; this test's reads and checks do not
+        Path faultyConf = dir.resolve("tiering.properties");
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(URI.create(config.get(CatalogOptions.S3_ENDPOINT)))) {
+            Files.writeString(faultyConf, String.join("\n", lines) + "\ns3.endpoint=" + proxy.endpoint() + "\n");
+            TablePath events = TablePath.parse("faults.events");
+            TablePath accounts = TablePath.parse("faults.accounts");
+            List<List<Object>> expectedEvents = new ArrayList<>();
+            Map<Long, List<Object>> expectedAccounts = new TreeMap<>();
+            Process tiering = null;
+            try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(config)); LogStoreServer hot = LogStoreServer.start(config);
+                    InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)));
+                    UnionReader reader = new UnionReader(catalog, client, UnionReaderOptions.Settings.defaults())) {
+                catalog.createDatabase("faults", false);
+                catalog.createTable(events, TableDescriptor.builder()
+                        .column("id", DataType.bigint(), false).column("name", DataType.string())
+                        .bucketKey("id").bucketCount(3).lakeFormat(LakeFormat.ICEBERG).freshness(Duration.ofSeconds(1)).build(), false);
+                catalog.createTable(accounts, TableDescriptor.builder()
+                        .column("id", DataType.bigint(), false).column("balance", DataType.bigint())
+                        .primaryKey("id").bucketCount(2).lakeFormat(LakeFormat.PAIMON).freshness(Duration.ofSeconds(1)).build(), false);
+                tiering = startTiering(faultyConf);
+                // errors, resets and slow answers while rows keep arriving and union reads check them
+                proxy.faults(0.15, 0.10, Duration.ofMillis(30), Duration.ofMillis(500));
+                proxy.failNextConnections(3);
+                long next = 0;
+                int unionReads = 0;
+                Instant until = Instant.now().plusSeconds(15);
+                while (Instant.now().isBefore(until)) {
+                    next = write(client, "faults", next, expectedEvents, expectedAccounts);
+                    if (next % 100 == 0) {
+                        assertThat(unionRead(reader, events)).as("union read of %s after %d events", events, next).containsExactlyInAnyOrderElementsOf(expectedEvents);
+                        assertThat(unionRead(reader, accounts)).as("union read of %s after %d events", accounts, next)
+                                .containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
+                        unionReads += 2;
+                    }
+                }
+                assertThat(proxy.injectedErrors() + proxy.injectedResets()).as("faults the tiering process met").isPositive();
+                assertThat(unionReads).isPositive();
+                // S3 heals: the same process, never restarted, catches up
+                proxy.faults(0, 0, Duration.ZERO);
+                awaitCaughtUp(catalog, client, events);
+                awaitCaughtUp(catalog, client, accounts);
+                assertThat(tiering.isAlive()).as("the tiering process survived the faults").isTrue();
+                assertThat(LakeRows.read(catalog, events)).containsExactlyInAnyOrderElementsOf(expectedEvents);
+                assertThat(LakeRows.read(catalog, accounts)).containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
+            }
+            finally {
+                if (tiering != null) {
+                    tiering.destroy();
+                    tiering.waitFor(60, TimeUnit.SECONDS);
+                    tiering.destroyForcibly();
+                }
+            }
+        }
+    }
+
     private Process startTiering(Path conf)
             throws Exception
     {
@@ -151,8 +222,13 @@ class TieringCrashIT
     /** One batch: 20 appended events and 10 upserts plus a delete of the accounts; returns the next id. */
     private static long write(InletClient client, long next, List<List<Object>> events, Map<Long, List<Object>> accounts)
     {
-        try (AppendWriter log = client.newWriter("crash.events", WriterOptions.defaults());
-                UpsertWriter upserts = client.newUpsertWriter("crash.accounts", null, WriterOptions.defaults())) {
+        return write(client, "crash", next, events, accounts);
+    }
+
+    private static long write(InletClient client, String database, long next, List<List<Object>> events, Map<Long, List<Object>> accounts)
+    {
+        try (AppendWriter log = client.newWriter(database + ".events", WriterOptions.defaults());
+                UpsertWriter upserts = client.newUpsertWriter(database + ".accounts", null, WriterOptions.defaults())) {
             for (int i = 0; i < 20; i++) {
                 long id = next++;
                 log.append(new Object[] {id, "event " + id});
