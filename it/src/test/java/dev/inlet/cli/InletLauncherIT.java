@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.inlet.it.JdbcRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -218,22 +217,5 @@ class InletLauncherIT
     {
         Matcher m = Pattern.compile(pattern).matcher(line);
         return m.matches() ? m.group(1) : current;
-    }
-
-    private static List<List<String>> rows(Statement sql, String query)
-            throws SQLException
-    {
-        List<List<String>> rows = new ArrayList<>();
-        try (ResultSet result = sql.executeQuery(query)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int c = 1; c <= columns; c++) {
-                    row.add(result.getString(c));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 }

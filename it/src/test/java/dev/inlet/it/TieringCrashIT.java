@@ -70,10 +70,7 @@ class TieringCrashIT
             throws Exception
     {
         int port = FreePorts.loopback();
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
-                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
-                "tiering.lease.ttl=3s", "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
-        S3TestEndpoint.get().lakeSettings("tiering-crash").forEach((k, v) -> lines.add(k + "=" + v));
+        List<String> lines = settings(port, "tiering-crash");
         Path conf = dir.resolve("inlet.properties");
         Files.writeString(conf, String.join("\n", lines) + "\n");
         InletConfig config = InletConfig.load(conf);
@@ -86,13 +83,7 @@ class TieringCrashIT
         try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(config)); LogStoreServer hot = LogStoreServer.start(config);
                 InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)));
                 UnionReader reader = new UnionReader(catalog, client, UnionReaderOptions.Settings.defaults())) {
-            catalog.createDatabase("crash", false);
-            catalog.createTable(events, TableDescriptor.builder()
-                    .column("id", DataType.bigint(), false).column("name", DataType.string())
-                    .bucketKey("id").bucketCount(3).lakeFormat(LakeFormat.PAIMON).freshness(Duration.ofSeconds(1)).build(), false);
-            catalog.createTable(accounts, TableDescriptor.builder()
-                    .column("id", DataType.bigint(), false).column("balance", DataType.bigint())
-                    .primaryKey("id").bucketCount(2).lakeFormat(LakeFormat.ICEBERG).freshness(Duration.ofSeconds(1)).build(), false);
+            createTables(catalog, events, LakeFormat.PAIMON, accounts, LakeFormat.ICEBERG);
 
             long next = 0;
             int unionReads = 0;
@@ -100,9 +91,17 @@ class TieringCrashIT
                 Process tiering = startTiering(conf);
                 try {
                     // rows keep arriving while the process tiers; then it dies at a random moment, after
-                    // the killed one's lease (3 s) has lapsed and this one has taken the tables over
-                    Instant until = Instant.now().plusMillis(5000 + random.nextInt(3000));
-                    while (Instant.now().isBefore(until)) {
+                    // the killed one's lease (3 s) has lapsed and this one has taken both tables over
+                    // (polled: a JVM starting on a loaded machine takes its time)
+                    long epochs = leaseEpochs(catalog, events, accounts);
+                    Instant tookOver = null;
+                    Instant deadline = Instant.now().plusSeconds(90);
+                    long stayMillis = 1000 + random.nextInt(3000);
+                    while (tookOver == null || Instant.now().isBefore(tookOver.plusMillis(stayMillis))) {
+                        if (tookOver == null && leaseEpochs(catalog, events, accounts) >= epochs + 2) {
+                            tookOver = Instant.now();
+                        }
+                        assertThat(Instant.now()).as("tiering process %d took the leases of both tables over", kill).isBefore(deadline);
                         next = write(client, next, expectedEvents, expectedAccounts);
                         // every write so far is acknowledged: a union read now (lake at whatever
                         // point the killed and restarted processes left it + the hot tail) is exact
@@ -147,10 +146,7 @@ class TieringCrashIT
             throws Exception
     {
         int port = FreePorts.loopback();
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
-                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
-                "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
-        S3TestEndpoint.get().lakeSettings("tiering-faults").forEach((k, v) -> lines.add(k + "=" + v));
+        List<String> lines = settings(port, "tiering-faults");
         Path conf = dir.resolve("inlet.properties");
         Files.writeString(conf, String.join("\n", lines) + "\n");
         InletConfig config = InletConfig.load(conf);
@@ -166,13 +162,7 @@ class TieringCrashIT
             try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(config)); LogStoreServer hot = LogStoreServer.start(config);
                     InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)));
                     UnionReader reader = new UnionReader(catalog, client, UnionReaderOptions.Settings.defaults())) {
-                catalog.createDatabase("faults", false);
-                catalog.createTable(events, TableDescriptor.builder()
-                        .column("id", DataType.bigint(), false).column("name", DataType.string())
-                        .bucketKey("id").bucketCount(3).lakeFormat(LakeFormat.ICEBERG).freshness(Duration.ofSeconds(1)).build(), false);
-                catalog.createTable(accounts, TableDescriptor.builder()
-                        .column("id", DataType.bigint(), false).column("balance", DataType.bigint())
-                        .primaryKey("id").bucketCount(2).lakeFormat(LakeFormat.PAIMON).freshness(Duration.ofSeconds(1)).build(), false);
+                createTables(catalog, events, LakeFormat.ICEBERG, accounts, LakeFormat.PAIMON);
                 tiering = startTiering(faultyConf);
                 // errors, resets and slow answers while rows keep arriving and union reads check them
                 proxy.faults(0.15, 0.10, Duration.ofMillis(30), Duration.ofMillis(500));
@@ -207,6 +197,38 @@ class TieringCrashIT
                 }
             }
         }
+    }
+
+    /** The sum of the tables' tiering lease epochs (0 for a table never leased). */
+    private static long leaseEpochs(InletCatalog catalog, TablePath... tables)
+    {
+        long sum = 0;
+        for (TablePath table : tables) {
+            sum += catalog.store().tieringLease(catalog.getTable(table).tableId()).map(l -> l.epoch()).orElse(0L);
+        }
+        return sum;
+    }
+
+    /** The hot store on {@code port}, quick tiering turns and retries (a 3 s lease), lake tables in a new bucket. */
+    private List<String> settings(int port, String bucketPrefix)
+    {
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
+                "tiering.lease.ttl=3s", "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
+        S3TestEndpoint.get().lakeSettings(bucketPrefix).forEach((k, v) -> lines.add(k + "=" + v));
+        return lines;
+    }
+
+    /** A log table {@code events} and a primary-key table {@code accounts}, each in its lake format, tiered at 1 s freshness. */
+    private static void createTables(InletCatalog catalog, TablePath events, LakeFormat eventsLake, TablePath accounts, LakeFormat accountsLake)
+    {
+        catalog.createDatabase(events.database(), false);
+        catalog.createTable(events, TableDescriptor.builder()
+                .column("id", DataType.bigint(), false).column("name", DataType.string())
+                .bucketKey("id").bucketCount(3).lakeFormat(eventsLake).freshness(Duration.ofSeconds(1)).build(), false);
+        catalog.createTable(accounts, TableDescriptor.builder()
+                .column("id", DataType.bigint(), false).column("balance", DataType.bigint())
+                .primaryKey("id").bucketCount(2).lakeFormat(accountsLake).freshness(Duration.ofSeconds(1)).build(), false);
     }
 
     private Process startTiering(Path conf)

@@ -14,12 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.inlet.it.JdbcRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -133,23 +132,6 @@ class TrinoServerIT
             return files.filter(p -> p.getFileName().toString().matches("inlet-trino-plugin-.*\\.zip")).findFirst().orElseThrow(() -> new IllegalStateException(
                     "no plugin zip in " + PLUGIN.toAbsolutePath() + ": build trino-plugin first (./mvnw package)"));
         }
-    }
-
-    private static List<List<String>> rows(Statement sql, String query)
-            throws SQLException
-    {
-        List<List<String>> rows = new ArrayList<>();
-        try (ResultSet result = sql.executeQuery(query)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int c = 1; c <= columns; c++) {
-                    row.add(result.getString(c));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 
     @FunctionalInterface
