@@ -70,7 +70,7 @@ class TestScanCommand
                 1   ann   1.50
                 (1 row)
                 plan: no lake snapshot (hot store only), filter id IN [1, 3]
-                """).contains("read: lake tasks 0, lake files 0, lake rows 0, hot rows 0 (0 bytes), spilled rows 0 (0 bytes), lookups 2");
+                """).contains("read: lake tasks 0, lake files 0 (0 columnar), lake rows 0, hot rows 0 (0 bytes), spilled rows 0 (0 bytes), lookups 2");
     }
 
     @Test

@@ -22,13 +22,7 @@ import dev.inlet.logstore.protocol.ChangeType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +47,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HotStoreCrashIT
 {
-    private static final Path DIST = Path.of(System.getProperty("inlet.dist.dir", "target/inlet"));
     private static final int ROUNDS = Integer.getInteger("inlet.it.crash-rounds", 2);
 
     @TempDir
@@ -80,13 +73,10 @@ class HotStoreCrashIT
         Map<Long, String> acked = new ConcurrentHashMap<>();
         long nextId = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            Process server = startServer(conf);
-            Process writer = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                    AckingWriter.class.getName(), "grpc://127.0.0.1:" + port, "crash.rows", Long.toString(nextId), Long.toString(nextId + 1_000_000))
-                    .redirectErrorStream(true).start();
+            Process server = InletProcesses.server(conf, dir);
+            Process writer = InletProcesses.ackingWriter(port, "crash.rows", nextId, nextId + 1_000_000);
             int before = acked.size();
-            Thread reader = Thread.ofVirtual().start(() -> readAcks(writer, acked));
+            Thread reader = Thread.ofVirtual().start(() -> InletProcesses.readAcks(writer, acked));
             Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
             while (acked.size() < before + 20_000) {
                 assertThat(Instant.now()).as("acks so far: %s", acked.size() - before).isBefore(deadline);
@@ -101,7 +91,7 @@ class HotStoreCrashIT
             nextId += 1_000_000;
         }
 
-        Process server = startServer(conf);
+        Process server = InletProcesses.server(conf, dir);
         try (InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)))) {
             long total = client.offsets("crash.rows", "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
             Map<Long, String> stored = new HashMap<>();
@@ -168,13 +158,10 @@ class HotStoreCrashIT
         Set<Long> acked = ConcurrentHashMap.newKeySet();
         for (int round = 0; round < ROUNDS; round++) {
             long from = round * 1_000_000L;
-            Process server = startServer(conf);
-            Process writer = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                    AckingUpserter.class.getName(), "grpc://127.0.0.1:" + port, "crash.kv", Long.toString(from), Long.toString(from + 1_000_000))
-                    .redirectErrorStream(true).start();
+            Process server = InletProcesses.server(conf, dir);
+            Process writer = InletProcesses.java(AckingUpserter.class, "grpc://127.0.0.1:" + port, "crash.kv", Long.toString(from), Long.toString(from + 1_000_000));
             int before = acked.size();
-            Thread reader = Thread.ofVirtual().start(() -> readLines(writer, line -> {
+            Thread reader = Thread.ofVirtual().start(() -> InletProcesses.readLines(writer, line -> {
                 if (line.startsWith("ACK ")) {
                     acked.add(Long.parseLong(line.substring(4)));
                 }
@@ -192,7 +179,7 @@ class HotStoreCrashIT
             reader.join(Duration.ofSeconds(30));
         }
 
-        Process server = startServer(conf);
+        Process server = InletProcesses.server(conf, dir);
         try (InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)))) {
             List<Object[]> keys = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
@@ -266,52 +253,4 @@ class HotStoreCrashIT
             server.waitFor(30, TimeUnit.SECONDS);
         }
     }
-
-    private static void readLines(Process process, java.util.function.Consumer<String> lines)
-    {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.accept(line);
-            }
-        }
-        catch (IOException e) {
-            // the process was killed
-        }
-    }
-
-    private static void readAcks(Process writer, Map<Long, String> acked)
-    {
-        readLines(writer, line -> {
-            if (line.startsWith("ACK ")) {
-                String[] parts = line.split(" ");
-                acked.put(Long.parseLong(parts[1]), parts[2] + " " + parts[3]);
-            }
-        });
-    }
-
-    private Process startServer(Path conf)
-            throws Exception
-    {
-        Process server = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "server", "--config", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
-        // ready when it accepts a connection
-        int port = Integer.parseInt(Files.readAllLines(conf).stream().filter(l -> l.startsWith("server.port=")).findFirst().orElseThrow().substring(12));
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return server;
-            }
-            catch (IOException e) {
-                assertThat(server.isAlive()).as("server process running").isTrue();
-                assertThat(Instant.now()).as("server listening within 60s").isBefore(deadline);
-                Thread.sleep(50); // polling readiness with a deadline
-            }
-        }
-    }
-
-    private static String javaBinary()
-    {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
 }

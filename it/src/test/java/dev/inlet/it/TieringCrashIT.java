@@ -7,13 +7,10 @@ import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.CatalogOptions;
 import dev.inlet.catalog.config.InletConfig;
-import dev.inlet.catalog.error.InletErrorCode;
-import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.LakeFormat;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
-import dev.inlet.catalog.model.TieredOffset;
 import dev.inlet.catalog.testing.FaultInjectingProxy;
 import dev.inlet.catalog.testing.FreePorts;
 import dev.inlet.catalog.testing.LakeRows;
@@ -23,12 +20,9 @@ import dev.inlet.logstore.client.ClientConfig;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.logstore.client.UpsertWriter;
 import dev.inlet.logstore.client.WriterOptions;
-import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.logstore.server.LogStoreServer;
-import dev.inlet.union.ScanRequest;
 import dev.inlet.union.UnionReader;
 import dev.inlet.union.UnionReaderOptions;
-import dev.inlet.union.UnionScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +38,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +52,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TieringCrashIT
 {
-    private static final Path DIST = Path.of(System.getProperty("inlet.dist.dir", "target/inlet"));
     private static final int KILLS = Integer.getInteger("inlet.it.tiering-kills", 3);
 
     @TempDir
@@ -88,7 +80,7 @@ class TieringCrashIT
             long next = 0;
             int unionReads = 0;
             for (int kill = 0; kill <= KILLS; kill++) {
-                Process tiering = startTiering(conf);
+                Process tiering = InletProcesses.tiering(conf, dir);
                 try {
                     // rows keep arriving while the process tiers; then it dies at a random moment, after
                     // the killed one's lease (3 s) has lapsed and this one has taken both tables over
@@ -106,8 +98,8 @@ class TieringCrashIT
                         // every write so far is acknowledged: a union read now (lake at whatever
                         // point the killed and restarted processes left it + the hot tail) is exact
                         if (next % 100 == 0) {
-                            assertThat(unionRead(reader, events)).as("union read of %s after %d events", events, next).containsExactlyInAnyOrderElementsOf(expectedEvents);
-                            assertThat(unionRead(reader, accounts)).as("union read of %s after %d events", accounts, next)
+                            assertThat(LakeChecks.unionRead(reader, events)).as("union read of %s after %d events", events, next).containsExactlyInAnyOrderElementsOf(expectedEvents);
+                            assertThat(LakeChecks.unionRead(reader, accounts)).as("union read of %s after %d events", accounts, next)
                                     .containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
                             unionReads += 2;
                         }
@@ -126,8 +118,8 @@ class TieringCrashIT
                 }
             }
             // the last process, never killed, catches up with everything written
-            awaitCaughtUp(catalog, client, events);
-            awaitCaughtUp(catalog, client, accounts);
+            LakeChecks.awaitCaughtUp(catalog, client, events);
+            LakeChecks.awaitCaughtUp(catalog, client, accounts);
             assertThat(unionReads).as("union reads during the kills").isGreaterThanOrEqualTo(2 * (KILLS + 1));
             assertThat(LakeRows.read(catalog, events)).containsExactlyInAnyOrderElementsOf(expectedEvents);
             assertThat(LakeRows.read(catalog, accounts)).containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
@@ -163,7 +155,7 @@ class TieringCrashIT
                     InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)));
                     UnionReader reader = new UnionReader(catalog, client, UnionReaderOptions.Settings.defaults())) {
                 createTables(catalog, events, LakeFormat.ICEBERG, accounts, LakeFormat.PAIMON);
-                tiering = startTiering(faultyConf);
+                tiering = InletProcesses.tiering(faultyConf, dir);
                 // errors, resets and slow answers while rows keep arriving and union reads check them
                 proxy.faults(0.15, 0.10, Duration.ofMillis(30), Duration.ofMillis(500));
                 proxy.failNextConnections(3);
@@ -173,8 +165,8 @@ class TieringCrashIT
                 while (Instant.now().isBefore(until)) {
                     next = write(client, "faults", next, expectedEvents, expectedAccounts);
                     if (next % 100 == 0) {
-                        assertThat(unionRead(reader, events)).as("union read of %s after %d events", events, next).containsExactlyInAnyOrderElementsOf(expectedEvents);
-                        assertThat(unionRead(reader, accounts)).as("union read of %s after %d events", accounts, next)
+                        assertThat(LakeChecks.unionRead(reader, events)).as("union read of %s after %d events", events, next).containsExactlyInAnyOrderElementsOf(expectedEvents);
+                        assertThat(LakeChecks.unionRead(reader, accounts)).as("union read of %s after %d events", accounts, next)
                                 .containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
                         unionReads += 2;
                     }
@@ -183,8 +175,8 @@ class TieringCrashIT
                 assertThat(unionReads).isPositive();
                 // S3 heals: the same process, never restarted, catches up
                 proxy.faults(0, 0, Duration.ZERO);
-                awaitCaughtUp(catalog, client, events);
-                awaitCaughtUp(catalog, client, accounts);
+                LakeChecks.awaitCaughtUp(catalog, client, events);
+                LakeChecks.awaitCaughtUp(catalog, client, accounts);
                 assertThat(tiering.isAlive()).as("the tiering process survived the faults").isTrue();
                 assertThat(LakeRows.read(catalog, events)).containsExactlyInAnyOrderElementsOf(expectedEvents);
                 assertThat(LakeRows.read(catalog, accounts)).containsExactlyInAnyOrderElementsOf(expectedAccounts.values());
@@ -231,16 +223,6 @@ class TieringCrashIT
                 .primaryKey("id").bucketCount(2).lakeFormat(accountsLake).freshness(Duration.ofSeconds(1)).build(), false);
     }
 
-    private Process startTiering(Path conf)
-            throws Exception
-    {
-        return new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "tiering", "--config", conf.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("tiering.log").toFile()))
-                .start();
-    }
-
     /** One batch: 20 appended events and 10 upserts plus a delete of the accounts; returns the next id. */
     private static long write(InletClient client, long next, List<List<Object>> events, Map<Long, List<Object>> accounts)
     {
@@ -268,33 +250,4 @@ class TieringCrashIT
         return next;
     }
 
-    /**
-     * A union read of the whole table; planned again if tiering's maintenance expired the planned
-     * snapshot meanwhile (the one retry the union reader asks of its callers).
-     */
-    private static List<List<Object>> unionRead(UnionReader reader, TablePath table)
-    {
-        for (int attempt = 1; ; attempt++) {
-            try (UnionScan scan = reader.scan(ScanRequest.of(table.toString()))) {
-                return scan.rows();
-            }
-            catch (InletException e) {
-                if (e.errorCode() != InletErrorCode.SCAN_PLAN_STALE || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** Polls until the catalog records every hot offset of the table as tiered. */
-    private static void awaitCaughtUp(InletCatalog catalog, InletClient client, TablePath table)
-    {
-        long tableId = catalog.getTable(table).tableId();
-        long hot = client.offsets(table.toString(), "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (catalog.store().tieredOffsets(tableId).stream().mapToLong(TieredOffset::offset).sum() != hot) {
-            assertThat(Instant.now()).as("tiering of %s caught up with the hot store (%d offsets)", table, hot).isBefore(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // between polls of the catalog
-        }
-    }
 }

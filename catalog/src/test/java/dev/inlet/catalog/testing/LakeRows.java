@@ -86,6 +86,10 @@ public final class LakeRows
                 case DOUBLE -> row.getDouble(i);
                 case BOOLEAN -> row.getBoolean(i);
                 case VARCHAR -> row.getString(i).toString();
+                case DECIMAL -> {
+                    org.apache.paimon.types.DecimalType decimal = (org.apache.paimon.types.DecimalType) field.type();
+                    yield row.getDecimal(i, decimal.getPrecision(), decimal.getScale()).toBigDecimal();
+                }
                 case TIMESTAMP_WITHOUT_TIME_ZONE -> row.getTimestamp(i, 6).toLocalDateTime();
                 case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> row.getTimestamp(i, 6).toLocalDateTime().toInstant(ZoneOffset.UTC);
                 default -> throw new IllegalArgumentException("no test mapping for " + field);
