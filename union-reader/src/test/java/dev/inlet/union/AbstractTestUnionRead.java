@@ -299,6 +299,10 @@ abstract class AbstractTestUnionRead
             expected.add(Arrays.asList(id, null));
         }
         assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
+        // the added column alone: no column of the old files is read, their row counts still are
+        assertThat(read(ScanRequest.of("shop.grown").withColumns(List.of("note")).withLakeOnly()))
+                .hasSize(60)
+                .allMatch(row -> row.size() == 1 && row.getFirst() == null);
     }
 
     TableDescriptor.Builder accounts()
