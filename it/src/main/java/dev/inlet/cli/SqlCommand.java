@@ -3,8 +3,10 @@
  */
 package dev.inlet.cli;
 
+import dev.inlet.catalog.cli.Causes;
 import dev.inlet.catalog.cli.ExitCodes;
 import dev.inlet.catalog.cli.TextTable;
+import dev.inlet.local.LocalCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +43,7 @@ public final class SqlCommand
     String statement;
 
     @Option(names = "--server", paramLabel = "URL", description = "The Trino server (default: ${DEFAULT-VALUE}).")
-    URI server = URI.create("http://127.0.0.1:8080");
+    URI server = URI.create("http://127.0.0.1:" + LocalCommand.DEFAULT_TRINO_PORT);
 
     @Option(names = "--catalog", description = "Catalog of unqualified names (default: ${DEFAULT-VALUE}).")
     String catalog = "inlet";
@@ -57,7 +59,7 @@ public final class SqlCommand
     {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String url = "jdbc:trino://" + server.getHost() + ":" + (server.getPort() < 0 ? 8080 : server.getPort()) + "/" + catalog + "/" + schema;
+        String url = "jdbc:trino://" + server.getHost() + ":" + (server.getPort() < 0 ? LocalCommand.DEFAULT_TRINO_PORT : server.getPort()) + "/" + catalog + "/" + schema;
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("SSL", Boolean.toString("https".equalsIgnoreCase(server.getScheme())));
@@ -89,22 +91,12 @@ public final class SqlCommand
             return ExitCodes.OK;
         }
         catch (SQLException e) {
-            if (hasCause(e, ConnectException.class)) {
+            if (Causes.has(e, ConnectException.class)) {
                 err.println("inlet sql: cannot reach Trino at " + server + " (is inlet local running? pass --server for another Trino)");
                 return ExitCodes.EXTERNAL;
             }
             err.println("inlet sql: " + e.getMessage());
             return ExitCodes.USER_ERROR;
         }
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type)
-    {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -6,6 +6,7 @@ package dev.inlet.local;
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.cli.ConfigMixin;
+import dev.inlet.catalog.cli.Causes;
 import dev.inlet.catalog.cli.ExitCodes;
 import dev.inlet.catalog.cli.ShutdownSignal;
 import dev.inlet.catalog.config.CatalogOptions;
@@ -106,7 +107,7 @@ public final class LocalCommand
                 embedded = EmbeddedS3Server.start(dataDir.resolve("s3"), s3Port, accessKey, secretKey);
             }
             catch (Exception e) {
-                if (hasCause(e, BindException.class)) {
+                if (Causes.has(e, BindException.class)) {
                     throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Port " + s3Port + " on 127.0.0.1 is in use; stop what uses it, or pass --s3-port 0 (any free port)", e);
                 }
                 throw e;
@@ -311,15 +312,5 @@ public final class LocalCommand
             throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Warehouse '" + warehouse + "' must look like s3://bucket/path");
         }
         return uri.getHost();
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type)
-    {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
