@@ -46,6 +46,17 @@ public enum InletErrorCode
     /** The data a scan plan points at is gone (lake snapshot expired, hot data deleted): plan again. */
     SCAN_PLAN_STALE(4002, ErrorType.CONFLICT),
 
+    /** A backfill's source cannot be listed or is not what the command said (no such folder, unknown format). */
+    BACKFILL_INVALID_SOURCE(6001, ErrorType.USER_ERROR),
+    /** A backfill's file has a bad row, a value its column cannot take, or is corrupt. */
+    BACKFILL_INVALID_INPUT(6002, ErrorType.USER_ERROR),
+    /** A file loaded by an earlier backfill has changed since (another size). */
+    BACKFILL_SOURCE_CHANGED(6003, ErrorType.USER_ERROR),
+    /** The tiering lease was not handed to a backfill in time, or was lost while it committed. */
+    BACKFILL_LEASE_UNAVAILABLE(6004, ErrorType.CONFLICT),
+    /** An overwrite of a partition whose hot rows are not all tiered yet (they would come back after it). */
+    BACKFILL_PARTITION_NOT_TIERED(6005, ErrorType.CONFLICT),
+
     INVALID_CONFIGURATION(9001, ErrorType.USER_ERROR);
 
     private final int code;

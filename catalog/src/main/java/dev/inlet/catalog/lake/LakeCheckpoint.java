@@ -27,8 +27,9 @@ import static java.util.Objects.requireNonNull;
  * @param round the tiering round that committed it (rounds of a table only grow)
  * @param epoch the tiering lease epoch it was committed under ({@link dev.inlet.catalog.model.TieringLease})
  * @param offsets per bucket, the first offset not in the lake
+ * @param backfilled the source files a backfill committed in this snapshot (empty for a tiering round)
  */
-public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<BucketRef, Long> offsets)
+public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<BucketRef, Long> offsets, List<BackfilledFile> backfilled)
 {
     /** Snapshot property: the JSON list of {@code {"partition", "bucket", "offset"}}. */
     public static final String OFFSETS_PROPERTY = "inlet.offsets";
@@ -38,12 +39,23 @@ public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<Bucket
     public static final String EPOCH_PROPERTY = "inlet.epoch";
     /** Snapshot property: the Inlet table id, so that a lake table is never mistaken for another's. */
     public static final String TABLE_ID_PROPERTY = "inlet.table-id";
+    /**
+     * Snapshot property of a backfill's commit: the JSON list of {@code {"location", "size",
+     * "rows"}} of the source files it loaded. A backfill commit is a round that moves no offset.
+     */
+    public static final String BACKFILL_FILES_PROPERTY = "inlet.backfill.files";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LakeCheckpoint
     {
         offsets = Map.copyOf(requireNonNull(offsets, "offsets is null"));
+        backfilled = List.copyOf(requireNonNull(backfilled, "backfilled is null"));
+    }
+
+    public LakeCheckpoint(long snapshotId, long round, long epoch, Map<BucketRef, Long> offsets)
+    {
+        this(snapshotId, round, epoch, offsets, List.of());
     }
 
     private record Entry(String partition, int bucket, long offset) {}
@@ -73,6 +85,19 @@ public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<Bucket
         }
     }
 
+    /** The properties of a backfill's commit: a round under {@code epoch} that keeps {@code offsets} and records {@code files}. */
+    public static Map<String, String> backfillProperties(long tableId, long round, long epoch, Map<BucketRef, Long> offsets, List<BackfilledFile> files)
+    {
+        Map<String, String> properties = new HashMap<>(properties(tableId, round, epoch, offsets));
+        try {
+            properties.put(BACKFILL_FILES_PROPERTY, JSON.writeValueAsString(files));
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.copyOf(properties);
+    }
+
     /**
      * Reads a snapshot's properties.
      *
@@ -92,7 +117,9 @@ public record LakeCheckpoint(long snapshotId, long round, long epoch, Map<Bucket
             for (Entry e : entries) {
                 offsets.put(new BucketRef(e.partition(), e.bucket()), e.offset());
             }
-            return new LakeCheckpoint(snapshotId, Long.parseLong(properties.get(ROUND_PROPERTY)), Long.parseLong(properties.getOrDefault(EPOCH_PROPERTY, "0")), offsets);
+            String files = properties.get(BACKFILL_FILES_PROPERTY);
+            List<BackfilledFile> backfilled = files == null ? List.of() : JSON.readValue(files, new TypeReference<List<BackfilledFile>>() {});
+            return new LakeCheckpoint(snapshotId, Long.parseLong(properties.get(ROUND_PROPERTY)), Long.parseLong(properties.getOrDefault(EPOCH_PROPERTY, "0")), offsets, backfilled);
         }
         catch (JsonProcessingException | RuntimeException e) {
             throw new InletException(InletErrorCode.LAKE_TABLE_MISMATCH, "Snapshot " + snapshotId + " of lake table " + lakeTable + " has unreadable tiering properties "

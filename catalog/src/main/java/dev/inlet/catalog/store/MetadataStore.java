@@ -5,6 +5,7 @@ package dev.inlet.catalog.store;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.BackfilledFile;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -252,7 +254,8 @@ public final class MetadataStore
                 deleted = p.executeUpdate();
             }
             for (String sql : List.of("DELETE FROM inlet_table_schemas WHERE table_id = ?", "DELETE FROM inlet_tiered_offsets WHERE table_id = ?",
-                    "DELETE FROM inlet_auto_increment WHERE table_id = ?", "DELETE FROM inlet_tiering_leases WHERE table_id = ?")) {
+                    "DELETE FROM inlet_auto_increment WHERE table_id = ?", "DELETE FROM inlet_tiering_leases WHERE table_id = ?",
+                    "DELETE FROM inlet_backfill_files WHERE table_id = ?")) {
                 try (PreparedStatement p = c.prepareStatement(sql)) {
                     p.setLong(1, table.tableId());
                     p.executeUpdate();
@@ -388,22 +391,32 @@ public final class MetadataStore
      * {@code owner} holds it already. One conditional update: of several processes asking at once,
      * exactly one gets a lapsed or free lease, and its epoch is one higher than any before.
      *
-     * @return the lease, or empty if another owner holds it and it has not lapsed
+     * <p>While another process's request stands ({@link #requestTieringLease}), the lease is given
+     * to nobody else, and its holder gives it up here, at its next turn: between two rounds, never
+     * inside one.
+     *
+     * @return the lease, or empty if another owner holds it and it has not lapsed, or another
+     *     process has requested it
      */
     public Optional<TieringLease> acquireTieringLease(long tableId, String owner, Duration ttl, Instant now)
     {
         return inTransaction("acquire the tiering lease of table id " + tableId, c -> {
+            insertLeaseRow(c, tableId);
+            // a holder asked to hand over releases the lease now
             try (PreparedStatement p = c.prepareStatement("""
-                    INSERT INTO inlet_tiering_leases (table_id, owner, epoch, expires_at) VALUES (?, '', 0, 0)
-                    ON CONFLICT (table_id) DO NOTHING""")) {
+                    UPDATE inlet_tiering_leases SET expires_at = 0
+                    WHERE table_id = ? AND owner = ? AND requested_by <> '' AND requested_by <> ? AND requested_until > ?""")) {
                 p.setLong(1, tableId);
+                p.setString(2, owner);
+                p.setString(3, owner);
+                p.setLong(4, now.toEpochMilli());
                 p.executeUpdate();
             }
             // the same owner before it lapsed keeps its epoch; anyone else, or a lapsed owner, raises it
             try (PreparedStatement p = c.prepareStatement("""
                     UPDATE inlet_tiering_leases
                     SET epoch = CASE WHEN owner = ? AND expires_at > ? THEN epoch ELSE epoch + 1 END, owner = ?, expires_at = ?
-                    WHERE table_id = ? AND (owner = ? OR expires_at <= ?)""")) {
+                    WHERE table_id = ? AND (owner = ? OR expires_at <= ?) AND (requested_by = '' OR requested_by = ? OR requested_until <= ?)""")) {
                 p.setString(1, owner);
                 p.setLong(2, now.toEpochMilli());
                 p.setString(3, owner);
@@ -411,9 +424,59 @@ public final class MetadataStore
                 p.setLong(5, tableId);
                 p.setString(6, owner);
                 p.setLong(7, now.toEpochMilli());
+                p.setString(8, owner);
+                p.setLong(9, now.toEpochMilli());
                 p.executeUpdate();
             }
-            return tieringLease(c, tableId).filter(lease -> lease.owner().equals(owner));
+            return tieringLease(c, tableId).filter(lease -> lease.owner().equals(owner) && lease.expiresAt().isAfter(now));
+        });
+    }
+
+    private static void insertLeaseRow(Connection c, long tableId)
+            throws SQLException
+    {
+        try (PreparedStatement p = c.prepareStatement("""
+                INSERT INTO inlet_tiering_leases (table_id, owner, epoch, expires_at) VALUES (?, '', 0, 0)
+                ON CONFLICT (table_id) DO NOTHING""")) {
+            p.setLong(1, tableId);
+            p.executeUpdate();
+        }
+    }
+
+    /**
+     * Asks for a table's tiering lease on behalf of {@code requester} (a backfill) until
+     * {@code now + ttl}: its holder hands it over at its next turn, and nobody else takes it while
+     * the request stands. Renewed by asking again; withdrawn when done.
+     *
+     * @return false if another process's request stands
+     */
+    public boolean requestTieringLease(long tableId, String requester, Duration ttl, Instant now)
+    {
+        return inTransaction("request the tiering lease of table id " + tableId, c -> {
+            insertLeaseRow(c, tableId);
+            try (PreparedStatement p = c.prepareStatement("""
+                    UPDATE inlet_tiering_leases SET requested_by = ?, requested_until = ?
+                    WHERE table_id = ? AND (requested_by = '' OR requested_by = ? OR requested_until <= ?)""")) {
+                p.setString(1, requester);
+                p.setLong(2, now.plus(ttl).toEpochMilli());
+                p.setLong(3, tableId);
+                p.setString(4, requester);
+                p.setLong(5, now.toEpochMilli());
+                return p.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Withdraws {@code requester}'s request for a table's lease (someone else's request is left alone). */
+    public void withdrawTieringLeaseRequest(long tableId, String requester)
+    {
+        inTransaction("withdraw the tiering lease request of table id " + tableId, c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE inlet_tiering_leases SET requested_by = '', requested_until = 0 WHERE table_id = ? AND requested_by = ?")) {
+                p.setLong(1, tableId);
+                p.setString(2, requester);
+                p.executeUpdate();
+            }
+            return null;
         });
     }
 
@@ -469,6 +532,50 @@ public final class MetadataStore
                 return Optional.of(new TieringLease(tableId, r.getString(1), r.getLong(2), Instant.ofEpochMilli(r.getLong(3))));
             }
         }
+    }
+
+    // --- backfilled files ---
+
+    /** Records source files a backfill committed in lake snapshot {@code lakeSnapshotId}; files recorded already are left as they are. */
+    public void recordBackfilledFiles(long tableId, long lakeSnapshotId, List<BackfilledFile> files)
+    {
+        if (files.isEmpty()) {
+            return;
+        }
+        inTransaction("record backfilled files of table id " + tableId, c -> {
+            long now = System.currentTimeMillis();
+            try (PreparedStatement p = c.prepareStatement("""
+                    INSERT INTO inlet_backfill_files (table_id, location, size, row_count, lake_snapshot_id, committed_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (table_id, location) DO NOTHING""")) {
+                for (BackfilledFile f : files) {
+                    p.setLong(1, tableId);
+                    p.setString(2, f.location());
+                    p.setLong(3, f.size());
+                    p.setLong(4, f.rows());
+                    p.setLong(5, lakeSnapshotId);
+                    p.setLong(6, now);
+                    p.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The source files backfills committed to a table, by location. */
+    public Map<String, BackfilledFile> backfilledFiles(long tableId)
+    {
+        return inTransaction("read backfilled files of table id " + tableId, c -> {
+            Map<String, BackfilledFile> files = new java.util.TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT location, size, row_count FROM inlet_backfill_files WHERE table_id = ?")) {
+                p.setLong(1, tableId);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        files.put(r.getString(1), new BackfilledFile(r.getString(1), r.getLong(2), r.getLong(3)));
+                    }
+                }
+            }
+            return files;
+        });
     }
 
     // --- internals ---

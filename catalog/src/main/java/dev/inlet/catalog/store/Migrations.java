@@ -72,7 +72,20 @@ public final class Migrations
                         table_id BIGINT PRIMARY KEY,
                         owner TEXT NOT NULL,
                         epoch BIGINT NOT NULL,
-                        expires_at BIGINT NOT NULL)""")));
+                        expires_at BIGINT NOT NULL)""")),
+            new Migration(4, "backfilled files, lease requests", dialect -> List.of(
+                    """
+                    CREATE TABLE inlet_backfill_files (
+                        table_id BIGINT NOT NULL,
+                        location TEXT NOT NULL,
+                        size BIGINT NOT NULL,
+                        row_count BIGINT NOT NULL,
+                        lake_snapshot_id BIGINT NOT NULL,
+                        committed_at BIGINT NOT NULL,
+                        PRIMARY KEY (table_id, location))""",
+                    // a backfill asks the tiering daemon to hand a table's lease over (see MetadataStore.acquireTieringLease)
+                    "ALTER TABLE inlet_tiering_leases ADD COLUMN requested_by TEXT NOT NULL DEFAULT ''",
+                    "ALTER TABLE inlet_tiering_leases ADD COLUMN requested_until BIGINT NOT NULL DEFAULT 0")));
 
     private Migrations() {}
 

@@ -266,6 +266,36 @@ abstract class AbstractTestMetadataStore
     }
 
     @Test
+    void aRequestedLeaseIsHandedOverByItsHolderAtItsNextTurnAndToNobodyElse()
+    {
+        store.createDatabase("shop", Optional.empty());
+        long id = store.insertTable(ORDERS, orders()).tableId();
+        Instant t0 = Instant.ofEpochSecond(2_000_000);
+        Duration ttl = Duration.ofSeconds(30);
+        assertThat(store.acquireTieringLease(id, "daemon", ttl, t0).orElseThrow().epoch()).isEqualTo(1);
+
+        assertThat(store.requestTieringLease(id, "backfill", ttl, t0.plusSeconds(1))).isTrue();
+        assertThat(store.requestTieringLease(id, "other", ttl, t0.plusSeconds(1))).as("one request at a time").isFalse();
+        assertThat(store.acquireTieringLease(id, "backfill", ttl, t0.plusSeconds(1))).as("held by the daemon until its next turn").isEmpty();
+        // inside its round the daemon still renews; at its next turn it hands the lease over
+        assertThat(store.renewTieringLease(id, "daemon", 1, ttl, t0.plusSeconds(2))).isTrue();
+        assertThat(store.acquireTieringLease(id, "daemon", ttl, t0.plusSeconds(3))).isEmpty();
+        assertThat(store.acquireTieringLease(id, "other", ttl, t0.plusSeconds(3))).as("requested by the backfill").isEmpty();
+        TieringLease backfill = store.acquireTieringLease(id, "backfill", ttl, t0.plusSeconds(4)).orElseThrow();
+        assertThat(backfill.epoch()).isEqualTo(2);
+        assertThat(store.renewTieringLease(id, "daemon", 1, ttl, t0.plusSeconds(4))).isFalse();
+
+        store.releaseTieringLease(id, "backfill", 2);
+        store.withdrawTieringLeaseRequest(id, "backfill");
+        assertThat(store.acquireTieringLease(id, "daemon", ttl, t0.plusSeconds(5)).orElseThrow().epoch()).isEqualTo(3);
+
+        // a request whose backfill died lapses, and blocks nobody after it
+        assertThat(store.requestTieringLease(id, "dead", ttl, t0.plusSeconds(6))).isTrue();
+        assertThat(store.acquireTieringLease(id, "daemon", ttl, t0.plusSeconds(7))).isEmpty();
+        assertThat(store.acquireTieringLease(id, "daemon", ttl, t0.plusSeconds(37)).orElseThrow().epoch()).isEqualTo(4);
+    }
+
+    @Test
     void aTieringLeaseHasOneHolderAndEveryTakeoverRaisesItsEpoch()
             throws Exception
     {

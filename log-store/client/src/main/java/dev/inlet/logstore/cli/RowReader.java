@@ -21,14 +21,17 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads rows for {@code inlet write}: CSV with a header line naming the columns, or JSON lines
- * (one object per line, keys are column names). Columns the input does not name are null. Which
- * columns an input may name, which are read and which need a value is given by
- * {@link InputColumns}. Every error names the line and the column.
+ * Reads rows for {@code inlet write} and {@code inlet backfill}: CSV with a header line naming the
+ * columns, or JSON lines (one object per line, keys are column names). Columns the input does not
+ * name are null. Which columns an input may name, which are read and which need a value is given
+ * by {@link InputColumns}. Every error names the line and the column.
+ *
+ * <p>{@link #open} streams: rows are parsed one at a time, and a bad row fails alone (the next call
+ * goes on with the line after it), so that a caller may skip bad rows instead of stopping.
  */
-final class RowReader
+public final class RowReader
 {
-    enum Format
+    public enum Format
     {
         CSV,
         JSON
@@ -43,9 +46,9 @@ final class RowReader
      *     and stay null
      * @param required the columns every row needs a value in
      */
-    record InputColumns(List<String> allowed, String allowedBy, List<String> read, List<String> required)
+    public record InputColumns(List<String> allowed, String allowedBy, List<String> read, List<String> required)
     {
-        InputColumns
+        public InputColumns
         {
             allowed = List.copyOf(requireNonNull(allowed, "allowed is null"));
             requireNonNull(allowedBy, "allowedBy is null");
@@ -54,9 +57,33 @@ final class RowReader
         }
 
         /** Every column may be named and is read; nothing is required (the writer checks rows). */
-        static InputColumns all(TableDescriptor table)
+        public static InputColumns all(TableDescriptor table)
         {
             return new InputColumns(table.columnNames(), "the table", table.columnNames(), List.of());
+        }
+    }
+
+    /** Rows read one at a time. */
+    public interface Rows
+    {
+        /**
+         * The next row, with every column's value in table order (null where not read), or null at
+         * the end of the input.
+         *
+         * @throws InletException {@code INVALID_ROW} naming the line and column of a bad row; the
+         *     next call reads on after it, unless the input itself is unreadable (a bad header, an
+         *     unterminated quote), which fails every call
+         */
+        Object[] next()
+                throws IOException;
+
+        /** The line of the row {@link #next} returned or failed on last (a CSV row may span lines: its first). */
+        int line();
+
+        /** False once the input itself proved unreadable: every further call fails the same way. */
+        default boolean readable()
+        {
+            return true;
         }
     }
 
@@ -69,99 +96,179 @@ final class RowReader
         return readAll(path, table, in, format, InputColumns.all(table));
     }
 
-    /** All rows of the input, each with every column's value in table order (null where not read). */
+    /** All rows of the input, each with every column's value in table order (null where not read); the first bad row stops it. */
     static List<Object[]> readAll(TablePath path, TableDescriptor table, BufferedReader in, Format format, InputColumns columns)
             throws IOException
     {
-        return format == Format.CSV ? csv(path, table, in, columns) : json(path, table, in, columns);
+        Rows rows = open(path, table, in, format, columns);
+        List<Object[]> all = new ArrayList<>();
+        for (Object[] row = rows.next(); row != null; row = rows.next()) {
+            all.add(row);
+        }
+        return all;
     }
 
-    private static List<Object[]> csv(TablePath path, TableDescriptor table, BufferedReader in, InputColumns columns)
-            throws IOException
+    /** Streams the rows of the input. */
+    public static Rows open(TablePath path, TableDescriptor table, BufferedReader in, Format format, InputColumns columns)
     {
-        CsvReader csv = new CsvReader(in);
-        List<String> header;
-        try {
-            header = csv.next();
+        return format == Format.CSV ? new CsvRows(path, table, in, columns) : new JsonLines(path, table, in, columns);
+    }
+
+    private static final class CsvRows
+            implements Rows
+    {
+        private final TablePath path;
+        private final TableDescriptor table;
+        private final CsvReader csv;
+        private final InputColumns columns;
+        private List<String> header;
+        private int[] target;
+        private InletException broken;
+        private int line;
+
+        CsvRows(TablePath path, TableDescriptor table, BufferedReader in, InputColumns columns)
+        {
+            this.path = path;
+            this.table = table;
+            this.csv = new CsvReader(in);
+            this.columns = columns;
         }
-        catch (IOException e) {
-            throw invalid(path, e.getMessage());
-        }
-        if (header == null) {
-            return List.of();
-        }
-        int[] target = new int[header.size()];
-        for (int i = 0; i < header.size(); i++) {
-            target[i] = columnIndex(path, table, columns, header.get(i) == null ? "" : header.get(i).strip(), 1);
-        }
-        List<Object[]> rows = new ArrayList<>();
-        while (true) {
-            List<String> fields;
-            try {
-                fields = csv.next();
+
+        @Override
+        public Object[] next()
+                throws IOException
+        {
+            if (broken != null) {
+                throw broken;
             }
-            catch (IOException e) {
-                throw invalid(path, e.getMessage());
-            }
-            if (fields == null) {
-                return rows;
-            }
-            int line = csv.recordLine();
-            if (fields.size() == 1 && fields.getFirst() == null) {
-                continue; // blank line
-            }
-            if (fields.size() != header.size()) {
-                throw invalid(path, "line " + line + ": " + fields.size() + " fields, but the header names " + header.size() + " columns");
-            }
-            Object[] row = new Object[table.columns().size()];
-            for (int i = 0; i < fields.size(); i++) {
-                Column column = table.columns().get(target[i]);
-                if (columns.read().contains(column.name())) {
-                    row[target[i]] = value(path, column, fields.get(i), line);
+            if (header == null) {
+                List<String> names = read();
+                if (names == null) {
+                    return null;
+                }
+                try {
+                    int[] columnOf = new int[names.size()];
+                    for (int i = 0; i < names.size(); i++) {
+                        columnOf[i] = columnIndex(path, table, columns, names.get(i) == null ? "" : names.get(i).strip(), 1);
+                    }
+                    target = columnOf;
+                    header = names;
+                }
+                catch (InletException e) {
+                    broken = e;
+                    throw e;
                 }
             }
-            rows.add(checkRequired(path, table, columns, row, line));
+            while (true) {
+                List<String> fields = read();
+                if (fields == null) {
+                    return null;
+                }
+                line = csv.recordLine();
+                if (fields.size() == 1 && fields.getFirst() == null) {
+                    continue; // blank line
+                }
+                if (fields.size() != header.size()) {
+                    throw invalid(path, "line " + line + ": " + fields.size() + " fields, but the header names " + header.size() + " columns");
+                }
+                Object[] row = new Object[table.columns().size()];
+                for (int i = 0; i < fields.size(); i++) {
+                    Column column = table.columns().get(target[i]);
+                    if (columns.read().contains(column.name())) {
+                        row[target[i]] = value(path, column, fields.get(i), line);
+                    }
+                }
+                return checkRequired(path, table, columns, row, line);
+            }
+        }
+
+        private List<String> read()
+                throws IOException
+        {
+            try {
+                return csv.next();
+            }
+            catch (IOException e) {
+                broken = invalid(path, e.getMessage());
+                throw broken;
+            }
+        }
+
+        @Override
+        public int line()
+        {
+            return line;
+        }
+
+        @Override
+        public boolean readable()
+        {
+            return broken == null;
         }
     }
 
-    private static List<Object[]> json(TablePath path, TableDescriptor table, BufferedReader in, InputColumns columns)
-            throws IOException
+    private static final class JsonLines
+            implements Rows
     {
-        ObjectMapper mapper = new ObjectMapper();
-        List<Object[]> rows = new ArrayList<>();
-        int line = 0;
-        for (String text = in.readLine(); text != null; text = in.readLine()) {
-            line++;
-            if (text.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = mapper.readTree(text);
-            }
-            catch (IOException e) {
-                throw invalid(path, "line " + line + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-            }
-            if (!node.isObject()) {
-                throw invalid(path, "line " + line + ": expected a JSON object, got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            Object[] row = new Object[table.columns().size()];
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                int index = columnIndex(path, table, columns, field.getKey(), line);
-                JsonNode v = field.getValue();
-                if (!v.isNull() && !v.isValueNode()) {
-                    throw invalid(path, "line " + line + ": column '" + field.getKey() + "' must be a string, number or boolean");
-                }
-                Column column = table.columns().get(index);
-                if (columns.read().contains(column.name())) {
-                    row[index] = value(path, column, v.isNull() ? null : v.asText(), line);
-                }
-            }
-            rows.add(checkRequired(path, table, columns, row, line));
+        private static final ObjectMapper MAPPER = new ObjectMapper();
+
+        private final TablePath path;
+        private final TableDescriptor table;
+        private final BufferedReader in;
+        private final InputColumns columns;
+        private int line;
+
+        JsonLines(TablePath path, TableDescriptor table, BufferedReader in, InputColumns columns)
+        {
+            this.path = path;
+            this.table = table;
+            this.in = in;
+            this.columns = columns;
         }
-        return rows;
+
+        @Override
+        public Object[] next()
+                throws IOException
+        {
+            for (String text = in.readLine(); text != null; text = in.readLine()) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = MAPPER.readTree(text);
+                }
+                catch (IOException e) {
+                    throw invalid(path, "line " + line + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                }
+                if (!node.isObject()) {
+                    throw invalid(path, "line " + line + ": expected a JSON object, got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                Object[] row = new Object[table.columns().size()];
+                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    int index = columnIndex(path, table, columns, field.getKey(), line);
+                    JsonNode v = field.getValue();
+                    if (!v.isNull() && !v.isValueNode()) {
+                        throw invalid(path, "line " + line + ": column '" + field.getKey() + "' must be a string, number or boolean");
+                    }
+                    Column column = table.columns().get(index);
+                    if (columns.read().contains(column.name())) {
+                        row[index] = value(path, column, v.isNull() ? null : v.asText(), line);
+                    }
+                }
+                return checkRequired(path, table, columns, row, line);
+            }
+            return null;
+        }
+
+        @Override
+        public int line()
+        {
+            return line;
+        }
     }
 
     private static int columnIndex(TablePath path, TableDescriptor table, InputColumns columns, String name, int line)

@@ -21,19 +21,19 @@ import static java.util.Objects.requireNonNull;
  * column and value named) and never reaches a batch. Rows are arrays of every column's value in
  * table order, each of the column type's Java class.
  */
-final class RowValidator
+public final class RowValidator
 {
     private final TablePath path;
     private final List<Column> columns;
 
-    RowValidator(TablePath path, TableDescriptor table)
+    public RowValidator(TablePath path, TableDescriptor table)
     {
         this.path = requireNonNull(path, "path is null");
         this.columns = table.columns();
     }
 
     /** @return the row with decimals brought to their column's scale */
-    Object[] check(Object[] row)
+    public Object[] check(Object[] row)
     {
         if (row == null || row.length != columns.size()) {
             throw invalid("a row needs " + columns.size() + " values (" + columns.stream().map(Column::name).toList() + "), got "

@@ -65,6 +65,15 @@ public final class UpsertWriter
         return writer.upsertBatch(rows);
     }
 
+    /**
+     * Writes a row only if its key has no row yet; a key that has one keeps it, unchanged and with
+     * no changelog row (the result's offset is then the bucket's end). Values as for {@link #upsert}.
+     */
+    public CompletableFuture<AppendResult> insertIfAbsent(Object[] values)
+    {
+        return writer.write(values, UpsertOp.INSERT_IF_ABSENT);
+    }
+
     /** Deletes the row of the key the values hold (only the key columns are read; the others may be null). */
     public CompletableFuture<AppendResult> delete(Object[] values)
     {

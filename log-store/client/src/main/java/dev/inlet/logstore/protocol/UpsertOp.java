@@ -12,7 +12,12 @@ public enum UpsertOp
     /** Insert the row, or merge it into the stored row of its key. */
     UPSERT((byte) 0),
     /** Delete the row of the key; only the key columns are read. */
-    DELETE((byte) 1);
+    DELETE((byte) 1),
+    /**
+     * Insert the row only if its key has no row; otherwise change nothing (no changelog row). What a
+     * backfill of history writes, so that an old row never replaces a newer one.
+     */
+    INSERT_IF_ABSENT((byte) 2);
 
     private final byte code;
 
@@ -31,7 +36,8 @@ public enum UpsertOp
         return switch (code) {
             case 0 -> UPSERT;
             case 1 -> DELETE;
-            default -> throw new IllegalArgumentException("unknown upsert op " + code + "; 0 is upsert, 1 is delete");
+            case 2 -> INSERT_IF_ABSENT;
+            default -> throw new IllegalArgumentException("unknown upsert op " + code + "; 0 is upsert, 1 is delete, 2 is insert-if-absent");
         };
     }
 }

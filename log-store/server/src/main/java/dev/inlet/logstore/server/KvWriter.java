@@ -72,6 +72,9 @@ final class KvWriter
                         }
                         continue;
                     }
+                    if (stored != null && batch.isInsertIfAbsent(r)) {
+                        continue;
+                    }
                     byte[] value = merger.upsert(stored, columns, r, target, state.ids()::next, codec, schema);
                     if (value == stored) {
                         continue;

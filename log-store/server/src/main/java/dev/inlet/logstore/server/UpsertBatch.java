@@ -171,7 +171,7 @@ final class UpsertBatch
         for (int c = 0; c < columns.size(); c++) {
             if (target[c] && !columns.get(c).nullable() && byColumn[c].getNullCount() > 0) {
                 for (int r = 0; r < root.getRowCount(); r++) {
-                    if (byColumn[c].isNull(r) && opVector.get(r) == UpsertOp.UPSERT.code()) {
+                    if (byColumn[c].isNull(r) && opVector.get(r) != UpsertOp.DELETE.code()) {
                         throw new InletException(InletErrorCode.INVALID_ROW, "Upsert batch for " + path + " row " + r + " (key " + key(table, boxed(byColumn, r))
                                 + ") has a null in NOT NULL column '" + columns.get(c).name() + "'");
                     }
@@ -222,6 +222,12 @@ final class UpsertBatch
     boolean isDelete(int row)
     {
         return ops.get(row) == UpsertOp.DELETE.code();
+    }
+
+    /** Whether the row is written only if its key has no row ({@link UpsertOp#INSERT_IF_ABSENT}). */
+    boolean isInsertIfAbsent(int row)
+    {
+        return ops.get(row) == UpsertOp.INSERT_IF_ABSENT.code();
     }
 
     /**

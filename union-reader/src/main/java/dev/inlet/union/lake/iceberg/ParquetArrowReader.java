@@ -5,6 +5,7 @@ package dev.inlet.union.lake.iceberg;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.iceberg.ParquetInput;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;

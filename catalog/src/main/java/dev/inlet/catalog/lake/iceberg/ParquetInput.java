@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-package dev.inlet.union.lake.iceberg;
+package dev.inlet.catalog.lake.iceberg;
 
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
@@ -9,8 +9,11 @@ import org.apache.parquet.io.SeekableInputStream;
 
 import java.io.IOException;
 
-/** An Iceberg input file (S3 through the table's FileIO) as Parquet's input file. */
-record ParquetInput(org.apache.iceberg.io.InputFile file)
+/**
+ * An Iceberg input file (S3 through a FileIO, or a local file) as Parquet's input file: Parquet's
+ * own readers then need no Hadoop file system.
+ */
+public record ParquetInput(org.apache.iceberg.io.InputFile file)
         implements InputFile
 {
     @Override
