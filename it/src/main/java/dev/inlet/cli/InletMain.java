@@ -13,6 +13,7 @@ import dev.inlet.logstore.cli.TailCommand;
 import dev.inlet.logstore.cli.WriteCommand;
 import dev.inlet.logstore.server.ServerCommand;
 import dev.inlet.tiering.TieringCommand;
+import dev.inlet.tiering.backfill.BackfillCommand;
 import dev.inlet.union.cli.ScanCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
                 LocalCommand.class,
                 ServerCommand.class,
                 TieringCommand.class,
+                BackfillCommand.class,
                 DatabaseCommand.class,
                 TableCommand.class,
                 WriteCommand.class,

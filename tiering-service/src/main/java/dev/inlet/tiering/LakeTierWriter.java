@@ -3,10 +3,12 @@
  */
 package dev.inlet.tiering;
 
+import dev.inlet.catalog.lake.BackfilledFile;
 import dev.inlet.catalog.lake.BucketRef;
 import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.logstore.client.ScanBatch;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,12 @@ public interface LakeTierWriter
     Optional<LakeCheckpoint> lastCommitted();
 
     /**
+     * The newest snapshot tiering committed, as it is: like {@link #lastCommitted()} but read only
+     * (no roll-back), for a process that does not hold the table's lease.
+     */
+    Optional<LakeCheckpoint> newestCheckpoint();
+
+    /**
      * Writes rows {@code [from, to)} of a batch read from a bucket's log: appended rows of a log
      * table, or changelog rows of a primary-key table (applied by their change type).
      */
@@ -38,7 +46,25 @@ public interface LakeTierWriter
      *
      * @return the id of the snapshot that holds the round
      */
-    long commit(long round, long epoch, Map<BucketRef, Long> offsets);
+    default long commit(long round, long epoch, Map<BucketRef, Long> offsets)
+    {
+        return commit(round, epoch, offsets, List.of());
+    }
+
+    /**
+     * Commits like {@link #commit(long, long, Map)}, for a backfill: the snapshot's properties also
+     * record the source files it loaded ({@link LakeCheckpoint#BACKFILL_FILES_PROPERTY}), and
+     * {@code offsets} are the tiered offsets as they were (a backfill moves none).
+     */
+    long commit(long round, long epoch, Map<BucketRef, Long> offsets, List<BackfilledFile> backfilled);
+
+    /**
+     * Makes the next commit replace the rows of one partition of a partitioned table with the
+     * rows written (an overwrite); the other partitions keep theirs.
+     *
+     * @param values the value of each partition column, by column name
+     */
+    void replacePartition(Map<String, Object> values);
 
     @Override
     void close();

@@ -27,9 +27,20 @@ public final class LakeWriters
 
     public LakeTierWriter open(TableInfo table)
     {
+        return open(table, false);
+    }
+
+    /** A writer for a backfill: it takes rows in any order of buckets, not one bucket after another. */
+    public LakeTierWriter openUnclustered(TableInfo table)
+    {
+        return open(table, true);
+    }
+
+    private LakeTierWriter open(TableInfo table, boolean unclustered)
+    {
         return switch (table.descriptor().lakeFormat()) {
             case PAIMON -> new PaimonTierWriter(((PaimonLakeBridge) catalog.bridge(LakeFormat.PAIMON)).loadTable(table.path()), table.tableId(), commitUser);
-            case ICEBERG -> new IcebergTierWriter(((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(table.path()), table.tableId(), commitUser);
+            case ICEBERG -> new IcebergTierWriter(((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(table.path()), table.tableId(), commitUser, unclustered);
             case NONE -> throw new IllegalArgumentException("Table " + table.path() + " has no lake table");
         };
     }

@@ -193,6 +193,9 @@ public final class TieringRound
             return;
         }
         LOG.info("Adopting lake snapshot {} of {} (round {}), which the catalog has not recorded", lake.snapshotId(), table.path(), lake.round());
+        // a backfill that committed and died before recording its files: record them now, before
+        // snapshot expiry could take the lake's record of them away
+        catalog.store().recordBackfilledFiles(table.tableId(), lake.snapshotId(), lake.backfilled());
         record(table, lake.snapshotId(), lake.offsets());
     }
 

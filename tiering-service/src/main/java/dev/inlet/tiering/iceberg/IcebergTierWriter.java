@@ -5,6 +5,7 @@ package dev.inlet.tiering.iceberg;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.BackfilledFile;
 import dev.inlet.catalog.lake.BucketRef;
 import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.logstore.arrow.ArrowValues;
@@ -16,6 +17,7 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Schema;
@@ -27,8 +29,13 @@ import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.ClusteredDataWriter;
 import org.apache.iceberg.io.ClusteredEqualityDeleteWriter;
+import org.apache.iceberg.io.DataWriteResult;
+import org.apache.iceberg.io.FanoutDataWriter;
+import org.apache.iceberg.io.PartitioningWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -80,15 +87,26 @@ public final class IcebergTierWriter
     // the snapshot this round builds on: the table's current one as of the last lastCommitted()
     // (which may roll the table back); the commit is refused if the table moved on from it
     private Long base;
-    private final ClusteredDataWriter<Record> data;
+    private final PartitioningWriter<Record, DataWriteResult> data;
     private final ClusteredEqualityDeleteWriter<Record> deletes;
     private final Schema keySchema;
     private final InternalRecordWrapper wrapper;
     // the round's buckets in the order they were written (each is one partition of the clustered writers)
     private final Map<BucketRef, Pending> pending = new LinkedHashMap<>();
     private boolean closed;
+    // set by replacePartition: the rows the commit replaces
+    private Expression replaced;
 
     public IcebergTierWriter(Table table, long tableId, String commitUser)
+    {
+        this(table, tableId, commitUser, false);
+    }
+
+    /**
+     * @param unclustered whether rows may come in any order of buckets (a backfill): the writer
+     *     then keeps a file open per partition, instead of expecting each bucket's rows together
+     */
+    public IcebergTierWriter(Table table, long tableId, String commitUser, boolean unclustered)
     {
         this.table = requireNonNull(table, "table is null");
         this.tableId = tableId;
@@ -105,7 +123,7 @@ public final class IcebergTierWriter
         }
         GenericFileWriterFactory writers = factory.build();
         OutputFileFactory files = OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET).build();
-        this.data = new ClusteredDataWriter<>(writers, files, table.io(), TARGET_FILE_BYTES);
+        this.data = unclustered ? new FanoutDataWriter<>(writers, files, table.io(), TARGET_FILE_BYTES) : new ClusteredDataWriter<>(writers, files, table.io(), TARGET_FILE_BYTES);
         this.deletes = upsert ? new ClusteredEqualityDeleteWriter<>(writers, files, table.io(), TARGET_FILE_BYTES) : null;
         this.wrapper = new InternalRecordWrapper(schema.asStruct());
     }
@@ -152,6 +170,21 @@ public final class IcebergTierWriter
             }
         }
         return Optional.of(newest);
+    }
+
+    @Override
+    public Optional<LakeCheckpoint> newestCheckpoint()
+    {
+        table.refresh();
+        if (table.currentSnapshot() == null) {
+            return Optional.empty();
+        }
+        for (Snapshot s : SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(), table::snapshot)) {
+            if (commitUser.equals(s.summary().get(COMMIT_USER_PROPERTY))) {
+                return Optional.of(checkpoint(s));
+            }
+        }
+        return Optional.empty();
     }
 
     private LakeCheckpoint checkpoint(Snapshot snapshot)
@@ -251,7 +284,7 @@ public final class IcebergTierWriter
     }
 
     @Override
-    public long commit(long round, long epoch, Map<BucketRef, Long> offsets)
+    public long commit(long round, long epoch, Map<BucketRef, Long> offsets, List<BackfilledFile> backfilled)
     {
         try {
             if (upsert) {
@@ -265,7 +298,8 @@ public final class IcebergTierWriter
                 deleteFiles = deletes.result().deleteFiles();
             }
             closed = true;
-            Map<String, String> properties = new HashMap<>(LakeCheckpoint.properties(tableId, round, epoch, offsets));
+            Map<String, String> properties = new HashMap<>(backfilled.isEmpty() ? LakeCheckpoint.properties(tableId, round, epoch, offsets)
+                    : LakeCheckpoint.backfillProperties(tableId, round, epoch, offsets, backfilled));
             properties.put(COMMIT_USER_PROPERTY, commitUser);
             SnapshotUpdate<?> update;
             if (upsert) {
@@ -273,6 +307,13 @@ public final class IcebergTierWriter
                 dataFiles.forEach(delta::addRows);
                 deleteFiles.forEach(delta::addDeletes);
                 update = delta;
+            }
+            else if (replaced != null) {
+                // the partition's rows are deleted by its values, not by the files' partitions: one
+                // Inlet partition spans several Iceberg partitions (one per bucket)
+                OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(replaced);
+                dataFiles.forEach(overwrite::addFile);
+                update = overwrite;
             }
             else {
                 AppendFiles append = table.newAppend();
@@ -288,6 +329,33 @@ public final class IcebergTierWriter
         }
         table.refresh();
         return table.currentSnapshot().snapshotId();
+    }
+
+    @Override
+    public void replacePartition(Map<String, Object> values)
+    {
+        if (upsert) {
+            throw new UnsupportedOperationException("Iceberg table " + table.name() + " has a primary key; its partitions are not replaced");
+        }
+        Expression filter = Expressions.alwaysTrue();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            Object value = literal(e.getValue());
+            filter = Expressions.and(filter, value == null ? Expressions.isNull(e.getKey()) : Expressions.equal(e.getKey(), value));
+        }
+        replaced = filter;
+    }
+
+    /** A partition value as an Iceberg literal: dates and times as their ISO text, which Iceberg binds to the column's type. */
+    private static Object literal(Object value)
+    {
+        return switch (value) {
+            case null -> null;
+            case Byte b -> (int) b;
+            case Short s -> (int) s;
+            case java.time.temporal.Temporal time -> time.toString();
+            case byte[] bytes -> ByteBuffer.wrap(bytes);
+            default -> value;
+        };
     }
 
     /** Accepts the commit only if the table's current snapshot is still {@code base} (null: no snapshot). */

@@ -5,6 +5,7 @@ package dev.inlet.tiering.paimon;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.BackfilledFile;
 import dev.inlet.catalog.lake.BucketRef;
 import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.logstore.client.ScanBatch;
@@ -93,6 +94,12 @@ public final class PaimonTierWriter
         return Optional.of(newest);
     }
 
+    @Override
+    public Optional<LakeCheckpoint> newestCheckpoint()
+    {
+        return table.snapshotManager().latestSnapshotOfUser(commitUser).map(this::checkpoint);
+    }
+
     private LakeCheckpoint checkpoint(Snapshot snapshot)
     {
         return LakeCheckpoint.fromProperties(table.name(), tableId, snapshot.id(), snapshot.properties());
@@ -144,11 +151,13 @@ public final class PaimonTierWriter
     }
 
     @Override
-    public long commit(long round, long epoch, Map<BucketRef, Long> offsets)
+    public long commit(long round, long epoch, Map<BucketRef, Long> offsets, List<BackfilledFile> backfilled)
     {
         try {
             List<CommitMessage> messages = write.prepareCommit(false, round);
-            ManifestCommittable committable = new ManifestCommittable(round, null, messages, LakeCheckpoint.properties(tableId, round, epoch, offsets));
+            Map<String, String> properties = backfilled.isEmpty() ? LakeCheckpoint.properties(tableId, round, epoch, offsets)
+                    : LakeCheckpoint.backfillProperties(tableId, round, epoch, offsets, backfilled);
+            ManifestCommittable committable = new ManifestCommittable(round, null, messages, properties);
             commit.filterAndCommitMultiple(List.of(committable));
         }
         catch (Exception e) {
@@ -163,6 +172,15 @@ public final class PaimonTierWriter
                     + " is of round " + latest.commitIdentifier());
         }
         return latest.id();
+    }
+
+    @Override
+    public void replacePartition(Map<String, Object> values)
+    {
+        Map<String, String> partition = new java.util.LinkedHashMap<>();
+        // Paimon names a partition by the values' text, as Inlet's partition names do
+        values.forEach((column, value) -> partition.put(column, value == null ? null : dev.inlet.logstore.cli.TextValues.format(value)));
+        commit.withOverwrite(partition);
     }
 
     private InletException failure(String what, Exception e)
