@@ -15,11 +15,6 @@ import dev.inlet.catalog.testing.LakeRows;
 import dev.inlet.catalog.testing.S3TestEndpoint;
 import dev.inlet.logstore.client.ClientConfig;
 import dev.inlet.logstore.client.InletClient;
-import dev.inlet.logstore.client.LogScanner;
-import dev.inlet.logstore.client.ScanBatch;
-import dev.inlet.logstore.client.ScanOptions;
-import dev.inlet.logstore.client.StartPosition;
-import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.union.UnionReader;
 import dev.inlet.union.UnionReaderOptions;
 import org.junit.jupiter.api.Test;
@@ -139,7 +134,7 @@ class KillMatrixIT
                 try (InletClient client = InletClient.connect(ClientConfig.of(URI.create("grpc://127.0.0.1:" + port)));
                         UnionReader reader = new UnionReader(catalog, client, UnionReaderOptions.Settings.defaults())) {
                     for (TablePath table : TABLES) {
-                        Map<Long, List<Object>> stored = stored(client, table);
+                        Map<Long, List<Object>> stored = LakeChecks.hotRows(client, table);
                         assertThat(stored.keySet()).as("round %d: every acknowledged row of %s is in the hot store", round, table).containsAll(acked.get(table).keySet());
                         assertThat(LakeChecks.unionRead(reader, table)).as("round %d: union read of %s", round, table).containsExactlyInAnyOrderElementsOf(stored.values());
                         unionReads++;
@@ -154,7 +149,7 @@ class KillMatrixIT
                 for (TablePath table : TABLES) {
                     LakeChecks.awaitCaughtUp(catalog, client, table);
                     progress("%s caught up", table);
-                    Map<Long, List<Object>> stored = stored(client, table);
+                    Map<Long, List<Object>> stored = LakeChecks.hotRows(client, table);
                     assertThat(stored.keySet()).containsAll(acked.get(table).keySet());
                     assertThat(LakeRows.read(catalog, table)).as("lake of %s", table).containsExactlyInAnyOrderElementsOf(stored.values());
                 }
@@ -179,31 +174,4 @@ class KillMatrixIT
     {
         System.out.printf("[%.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, String.format(format, args));
     }
-
-    /** Every row the hot store holds for the table, by id; a row stored twice fails the test. */
-    private static Map<Long, List<Object>> stored(InletClient client, TablePath table)
-    {
-        long total = client.offsets(table.toString(), "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
-        Map<Long, List<Object>> stored = new HashMap<>();
-        try (LogScanner scanner = client.newScanner(table.toString(), ScanOptions.defaults())) {
-            scanner.subscribeAll("", StartPosition.earliest());
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-            long seen = 0;
-            while (seen < total) {
-                assertThat(Instant.now()).as("reading %s back", table).isBefore(deadline);
-                for (ScanBatch batch : scanner.poll(Duration.ofMillis(200))) {
-                    try (batch) {
-                        for (Object[] row : batch.rows()) {
-                            long id = (Long) row[0];
-                            assertThat(row).containsExactly(AckingWriter.row(id));
-                            assertThat(stored.put(id, Arrays.asList(row))).as("row %s of %s stored once", id, table).isNull();
-                            seen++;
-                        }
-                    }
-                }
-            }
-        }
-        return stored;
-    }
-
 }

@@ -9,6 +9,10 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.model.TieredOffset;
 import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.LogScanner;
+import dev.inlet.logstore.client.ScanBatch;
+import dev.inlet.logstore.client.ScanOptions;
+import dev.inlet.logstore.client.StartPosition;
 import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.union.ScanRequest;
 import dev.inlet.union.UnionReader;
@@ -16,7 +20,10 @@ import dev.inlet.union.UnionScan;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +60,50 @@ final class LakeChecks
         while (catalog.store().tieredOffsets(tableId).stream().mapToLong(TieredOffset::offset).sum() != hot) {
             assertThat(Instant.now()).as("tiering of %s caught up with the hot store (%d offsets)", table, hot).isBefore(deadline);
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // between polls of the catalog
+        }
+    }
+
+    /** Every row the hot store holds for a table of {@link AckingWriter} rows, by id; a row stored twice fails the test. */
+    static Map<Long, List<Object>> hotRows(InletClient client, TablePath table)
+    {
+        long total = client.offsets(table.toString(), "", Actions.OffsetSpec.LATEST, 0).stream().mapToLong(Actions.BucketOffset::offset).sum();
+        Map<Long, List<Object>> stored = new HashMap<>();
+        try (LogScanner scanner = client.newScanner(table.toString(), ScanOptions.defaults())) {
+            scanner.subscribeAll("", StartPosition.earliest());
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+            long seen = 0;
+            while (seen < total) {
+                assertThat(Instant.now()).as("reading %s back", table).isBefore(deadline);
+                for (ScanBatch batch : scanner.poll(Duration.ofMillis(200))) {
+                    try (batch) {
+                        for (Object[] row : batch.rows()) {
+                            long id = (Long) row[0];
+                            assertThat(row).containsExactly(AckingWriter.row(id));
+                            assertThat(stored.put(id, Arrays.asList(row))).as("row %s of %s stored once", id, table).isNull();
+                            seen++;
+                        }
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * The rows, whose first column is a unique {@code long} id, are exactly {@code expected}: the
+     * same multiset, compared sorted by id (linear, where AssertJ's any-order comparison is
+     * quadratic and takes minutes on hundreds of thousands of rows).
+     */
+    static void assertSameRows(List<List<Object>> actual, java.util.Collection<List<Object>> expected, String description)
+    {
+        java.util.Comparator<List<Object>> byId = java.util.Comparator.comparing(row -> (Long) row.get(0));
+        List<List<Object>> got = new java.util.ArrayList<>(actual);
+        got.sort(byId);
+        List<List<Object>> want = new java.util.ArrayList<>(expected);
+        want.sort(byId);
+        assertThat(got.size()).as("%s: rows", description).isEqualTo(want.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(got.get(i)).as("%s: row %d by id", description, i).isEqualTo(want.get(i));
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * place, otherwise a plain line every interval (logs and CI keep every line). Counters are updated
  * by the loading threads; {@link #render} is called by one reporting thread.
  */
-final class BackfillProgress
+public final class BackfillProgress
 {
     private final long totalFiles;
     private final long totalBytes;
