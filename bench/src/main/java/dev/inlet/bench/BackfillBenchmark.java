@@ -109,6 +109,8 @@ public final class BackfillBenchmark
                         catalog.createTable(TablePath.parse("bench." + kind + "_" + format), BenchLake.table(LakeFormat.parse(format), buckets, false), true);
                     }
                 }
+                // the source files' schema: the benchmark table's, as Iceberg writes it
+                catalog.createTable(TablePath.parse("bench.source_schema"), BenchLake.table(LakeFormat.ICEBERG, buckets, false), true);
                 Schema schema = icebergSchema(catalog);
                 Backfill backfill = new Backfill(catalog, config, () -> {
                     throw new IllegalStateException("a log table's backfill needs no hot store");
@@ -156,7 +158,7 @@ public final class BackfillBenchmark
     /** The benchmark table's Iceberg schema: the source files carry the same column names and types. */
     private static Schema icebergSchema(InletCatalog catalog)
     {
-        return ((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(TablePath.parse("bench.raw_iceberg")).schema();
+        return ((IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG)).loadTable(TablePath.parse("bench.source_schema")).schema();
     }
 
     /** Writes the rows as {@code --files} Parquet files under {@code s3://bench-src/<folder>/}; returns the folder. */

@@ -40,6 +40,13 @@ public interface LakeTierWriter
     void write(ScanBatch batch, int from, int to);
 
     /**
+     * Writes the rows at positions {@code rows[0 .. count)} of a batch whose rows belong to
+     * several buckets: the ones at these positions are of the batch's partition and bucket (a
+     * backfill routes a decoded source batch this way instead of copying it per bucket).
+     */
+    void write(ScanBatch batch, int[] rows, int count);
+
+    /**
      * Commits what was written as one snapshot whose properties record {@code offsets} and
      * {@code epoch} ({@link LakeCheckpoint#properties}). A round the lake already holds (a retry
      * after a commit whose outcome was lost) is not committed again.

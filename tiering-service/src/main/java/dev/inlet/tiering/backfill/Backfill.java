@@ -90,9 +90,10 @@ public final class Backfill
      * @param loaded the files read by this run (for a dry run: the files it would read)
      * @param skipped the files an earlier run loaded already
      * @param snapshots the lake snapshots committed
+     * @param columnarFiles how many of the files loaded were Parquet decoded column by column (the others row by row)
      */
     public record Result(TablePath table, String from, List<SourceFile> loaded, List<SourceFile> skipped, long rows, long rejected, long bytes, List<Long> snapshots,
-            Optional<Path> rejectsFile, Duration elapsed, boolean dryRun, boolean throughHotStore) {}
+            Optional<Path> rejectsFile, Duration elapsed, boolean dryRun, boolean throughHotStore, long columnarFiles) {}
 
     /** Points where tests make a run fail, as a crash would. */
     public interface Hooks
@@ -171,7 +172,7 @@ public final class Backfill
             }
             long bytes = todo.stream().mapToLong(SourceFile::size).sum();
             if (request.dryRun()) {
-                return new Result(table.path(), sources.from(), todo, skipped, 0, 0, bytes, List.of(), Optional.empty(), Duration.ZERO, true, hot);
+                return new Result(table.path(), sources.from(), todo, skipped, 0, 0, bytes, List.of(), Optional.empty(), Duration.ZERO, true, hot, 0);
             }
             BackfillProgress progress = new BackfillProgress(todo.size(), bytes);
             started.accept(progress);
@@ -192,7 +193,7 @@ public final class Backfill
             LOG.info("Backfill of {} from {}: {} files, {} rows, {} rejected, lake snapshots {}", table.path(), sources.from(), todo.size(), progress.rows.get(),
                     progress.rejected.get(), snapshots);
             return new Result(table.path(), sources.from(), todo, skipped, progress.rows.get(), progress.rejected.get(), bytes, snapshots,
-                    progress.rejected.get() > 0 ? Optional.of(request.rejects()) : Optional.empty(), progress.elapsed(), false, hot);
+                    progress.rejected.get() > 0 ? Optional.of(request.rejects()) : Optional.empty(), progress.elapsed(), false, hot, progress.columnarFiles.get());
         }
     }
 

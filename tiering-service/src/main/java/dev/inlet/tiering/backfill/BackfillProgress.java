@@ -24,6 +24,8 @@ public final class BackfillProgress
     // bytes of finished files, plus the bytes read so far of files being read
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong commits = new AtomicLong();
+    // files decoded column by column (the rest row by row)
+    final AtomicLong columnarFiles = new AtomicLong();
 
     BackfillProgress(long totalFiles, long totalBytes)
     {

@@ -9,7 +9,6 @@ import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.client.ScanBatch;
 import dev.inlet.logstore.protocol.RowRouter;
-import dev.inlet.tiering.LakeTierWriter;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -18,6 +17,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Gathers a backfill's rows into Arrow batches per partition and bucket, with the table's own
@@ -28,16 +28,17 @@ import java.util.Map;
 final class BucketBatches
         implements AutoCloseable
 {
-    private final LakeTierWriter lake;
+    // takes over each batch and closes it
+    private final Consumer<ScanBatch> sink;
     private final RowRouter router;
     private final Schema schema;
     private final BufferAllocator allocator;
     private final int batchRows;
     private final Map<BucketRef, VectorSchemaRoot> open = new HashMap<>();
 
-    BucketBatches(TableDescriptor table, LakeTierWriter lake, BufferAllocator allocator, int batchRows)
+    BucketBatches(TableDescriptor table, Consumer<ScanBatch> sink, BufferAllocator allocator, int batchRows)
     {
-        this.lake = lake;
+        this.sink = sink;
         this.router = new RowRouter(table);
         this.schema = ArrowSchemas.toArrowSchema(table);
         this.allocator = allocator;
@@ -70,12 +71,11 @@ final class BucketBatches
 
     private void write(BucketRef bucket)
     {
-        try (ScanBatch batch = new ScanBatch(bucket.partition(), bucket.bucket(), 0, System.currentTimeMillis(), open.remove(bucket))) {
-            for (FieldVector vector : batch.root().getFieldVectors()) {
-                vector.setValueCount(batch.rowCount());
-            }
-            lake.write(batch, 0, batch.rowCount());
+        VectorSchemaRoot root = open.remove(bucket);
+        for (FieldVector vector : root.getFieldVectors()) {
+            vector.setValueCount(root.getRowCount());
         }
+        sink.accept(new ScanBatch(bucket.partition(), bucket.bucket(), 0, System.currentTimeMillis(), root));
     }
 
     /** Drops the rows not written yet (a file that failed takes its unwritten rows with it). */

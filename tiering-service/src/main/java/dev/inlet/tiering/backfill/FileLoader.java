@@ -8,6 +8,7 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.logstore.client.RowValidator;
+import org.apache.iceberg.io.InputFile;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -59,7 +60,65 @@ final class FileLoader
      */
     long load(SourceFile file, Consumer<Object[]> sink)
     {
-        return load(file, sink, progress);
+        return load(file, sources.open(file), sink, progress);
+    }
+
+    /** Like {@link #load(SourceFile, Consumer)}, reading the file's bytes from {@code input}. */
+    long load(SourceFile file, InputFile input, Consumer<Object[]> sink)
+    {
+        return load(file, input, sink, progress);
+    }
+
+    /** Whether files may be read column by column: not when bad rows are to be skipped one by one. */
+    boolean columnar()
+    {
+        return rejects.isEmpty();
+    }
+
+    SourceFiles sources()
+    {
+        return sources;
+    }
+
+    /** The values --partition supplies, by column index. */
+    Map<Integer, Object> supplied()
+    {
+        return supplied;
+    }
+
+    /**
+     * Reads a Parquet file column by column into {@code sink} (which takes each batch over), or
+     * returns -1 if its columns are not stored so that it can be (then {@link #load} reads it).
+     *
+     * @return the rows given to the sink
+     * @throws InletException {@code BACKFILL_INVALID_INPUT} naming the file, row and column
+     */
+    long loadColumnar(SourceFile file, InputFile input, org.apache.arrow.memory.BufferAllocator allocator, int batchRows, Consumer<org.apache.arrow.vector.VectorSchemaRoot> sink)
+    {
+        Optional<ParquetBatches> opened = ParquetBatches.open(file, input, table.descriptor(), supplied, allocator, batchRows);
+        if (opened.isEmpty()) {
+            return -1;
+        }
+        long reported = 0;
+        try (ParquetBatches batches = opened.get()) {
+            for (var root = batches.next(); root != null; root = batches.next()) {
+                progress.rows.addAndGet(root.getRowCount());
+                long read = batches.bytesRead();
+                progress.bytes.addAndGet(read - reported);
+                reported = read;
+                sink.accept(root);
+            }
+            progress.bytes.addAndGet(file.size() - reported);
+            progress.files.incrementAndGet();
+            progress.columnarFiles.incrementAndGet();
+            return batches.rowsRead();
+        }
+        catch (SourceRows.BadRow e) {
+            throw new InletException(InletErrorCode.BACKFILL_INVALID_INPUT, e.getMessage(), e);
+        }
+        catch (IOException e) {
+            throw new InletException(InletErrorCode.BACKFILL_INVALID_INPUT, "Cannot read " + file.location() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -68,16 +127,16 @@ final class FileLoader
      */
     void check(SourceFile file)
     {
-        load(file, row -> {}, new BackfillProgress(1, file.size()));
+        load(file, sources.open(file), row -> {}, new BackfillProgress(1, file.size()));
     }
 
-    private long load(SourceFile file, Consumer<Object[]> sink, BackfillProgress progress)
+    private long load(SourceFile file, InputFile input, Consumer<Object[]> sink, BackfillProgress progress)
     {
         java.util.Set<String> suppliedNames = new java.util.HashSet<>();
         supplied.keySet().forEach(i -> suppliedNames.add(table.descriptor().columnNames().get(i)));
         long rows = 0;
         long reported = 0;
-        try (SourceRows source = SourceRows.open(file, sources.open(file), table.path(), table.descriptor(), suppliedNames)) {
+        try (SourceRows source = SourceRows.open(file, input, table.path(), table.descriptor(), suppliedNames)) {
             while (true) {
                 Object[] row;
                 try {

@@ -12,18 +12,23 @@ import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TieredOffset;
 import dev.inlet.logstore.client.InletClient;
+import dev.inlet.logstore.client.ScanBatch;
 import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.logstore.protocol.PartitionNames;
+import dev.inlet.logstore.protocol.RowRouter;
 import dev.inlet.tiering.LakeTierWriter;
 import dev.inlet.tiering.LakeWriters;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.iceberg.io.InputFile;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +40,9 @@ import java.util.function.Supplier;
 final class LakeCommits
 {
     private static final int BATCH_ROWS = 8192;
+    private static final int READ_AHEAD_BATCHES = 4;
+    // files up to this size are downloaded whole, one file ahead of the one decoded
+    private static final long PREFETCH_MAX_BYTES = 256L << 20;
 
     private final InletCatalog catalog;
     private final TableInfo table;
@@ -66,24 +74,11 @@ final class LakeCommits
     long load(List<SourceFile> files, FileLoader loader, Map<String, Object> replaced)
     {
         try (LakeTierWriter lake = writers.openUnclustered(table);
-                BufferAllocator allocator = new RootAllocator();
-                BucketBatches batches = new BucketBatches(table.descriptor(), lake, allocator, BATCH_ROWS)) {
+                BufferAllocator allocator = new RootAllocator()) {
             if (replaced != null) {
                 lake.replacePartition(replaced);
             }
-            List<BackfilledFile> done = new ArrayList<>();
-            for (SourceFile file : files) {
-                long rows;
-                try {
-                    rows = loader.load(file, batches::add);
-                }
-                catch (InletException e) {
-                    throw new InletException(e.errorCode(), e.getMessage() + " (nothing of the commit of " + files.size() + (files.size() == 1 ? " file" : " files")
-                            + " it belongs to was committed" + (files.size() > 1 ? ", from " + files.getFirst().location() : "") + ")", e);
-                }
-                done.add(new BackfilledFile(file.location(), file.size(), rows));
-            }
-            batches.flush();
+            List<BackfilledFile> done = write(files, loader, lake, allocator);
             hooks.beforeCommit(files);
             synchronized (commitLock) {
                 return lease.underLease(fence -> {
@@ -118,6 +113,132 @@ final class LakeCommits
                     return snapshot;
                 });
             }
+        }
+    }
+
+    private static final Object END = new Object();
+
+    /**
+     * Reads the files and writes their rows into lake files; returns what each file gave. A
+     * reader thread reads and decodes the files into Arrow batches while this thread encodes them
+     * into lake files (the bounded queue between them holds a few batches), so reading and
+     * writing overlap as they do in a tiering round.
+     */
+    private List<BackfilledFile> write(List<SourceFile> files, FileLoader loader, LakeTierWriter lake, BufferAllocator allocator)
+    {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD_BATCHES);
+        List<BackfilledFile> done = new ArrayList<>();
+        Thread reader = Thread.ofPlatform().name("inlet-backfill-read-" + table.path()).daemon().start(() -> {
+            try (BucketBatches batches = new BucketBatches(table.descriptor(), batch -> put(queue, batch), allocator, BATCH_ROWS);
+                    Prefetch prefetch = new Prefetch(loader.sources(), files, PREFETCH_MAX_BYTES)) {
+                RowRouter router = new RowRouter(table.descriptor());
+                for (SourceFile file : files) {
+                    long rows = -1;
+                    try {
+                        InputFile input = prefetch.input(file);
+                        if (file.format() == SourceFormat.PARQUET && loader.columnar()) {
+                            rows = loader.loadColumnar(file, input, allocator, BATCH_ROWS, root -> put(queue, RoutedBatch.route(table.descriptor(), router, root)));
+                        }
+                        if (rows < 0) {
+                            rows = loader.load(file, input, batches::add);
+                        }
+                    }
+                    catch (InletException e) {
+                        throw new InletException(e.errorCode(), e.getMessage() + " (nothing of the commit of " + files.size() + (files.size() == 1 ? " file" : " files")
+                                + " it belongs to was committed" + (files.size() > 1 ? ", from " + files.getFirst().location() : "") + ")", e);
+                    }
+                    done.add(new BackfilledFile(file.location(), file.size(), rows));
+                }
+                batches.flush();
+                put(queue, END);
+            }
+            catch (Interrupted e) {
+                // the writer gave up
+            }
+            catch (Throwable e) {
+                try {
+                    put(queue, e);
+                }
+                catch (Interrupted ignored) {
+                    // the writer gave up
+                }
+            }
+        });
+        try {
+            while (true) {
+                Object next = queue.take();
+                if (next == END) {
+                    return done;
+                }
+                if (next instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (next instanceof Throwable e) {
+                    throw new IllegalStateException("Reading the backfill files of " + table.path() + " failed", e);
+                }
+                if (next instanceof RoutedBatch routed) {
+                    try (routed) {
+                        long now = System.currentTimeMillis();
+                        routed.buckets().forEach((bucket, positions) ->
+                                lake.write(new ScanBatch(bucket.partition(), bucket.bucket(), 0, now, routed.root()), positions.rows, positions.count));
+                    }
+                    continue;
+                }
+                try (ScanBatch batch = (ScanBatch) next) {
+                    lake.write(batch, 0, batch.rowCount());
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InletException(InletErrorCode.BACKFILL_LEASE_UNAVAILABLE, "Backfill of " + table.path() + " interrupted", e);
+        }
+        finally {
+            reader.interrupt();
+            try {
+                reader.join();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (Object left : queue) {
+                if (left instanceof AutoCloseable batch) {
+                    closeQuietly(batch);
+                }
+            }
+        }
+    }
+
+    /** The reader was interrupted: the writer failed or gave up. */
+    private static final class Interrupted
+            extends RuntimeException
+    {
+        Interrupted()
+        {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void put(BlockingQueue<Object> queue, Object item)
+    {
+        try {
+            queue.put(item);
+        }
+        catch (InterruptedException e) {
+            if (item instanceof AutoCloseable batch) {
+                closeQuietly(batch);
+            }
+            throw new Interrupted();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable batch)
+    {
+        try {
+            batch.close();
+        }
+        catch (Exception e) {
+            // Arrow buffers: closing does not fail
         }
     }
 

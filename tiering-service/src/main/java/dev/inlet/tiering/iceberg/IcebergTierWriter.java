@@ -13,6 +13,8 @@ import dev.inlet.logstore.client.ScanBatch;
 import dev.inlet.logstore.protocol.ChangeType;
 import dev.inlet.tiering.LakeTierWriter;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.avro.util.Utf8;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
@@ -91,6 +93,8 @@ public final class IcebergTierWriter
     private final ClusteredEqualityDeleteWriter<Record> deletes;
     private final Schema keySchema;
     private final InternalRecordWrapper wrapper;
+    private final GenericRecord template;
+    private final GenericRecord reused;
     // the round's buckets in the order they were written (each is one partition of the clustered writers)
     private final Map<BucketRef, Pending> pending = new LinkedHashMap<>();
     private boolean closed;
@@ -126,6 +130,8 @@ public final class IcebergTierWriter
         this.data = unclustered ? new FanoutDataWriter<>(writers, files, table.io(), TARGET_FILE_BYTES) : new ClusteredDataWriter<>(writers, files, table.io(), TARGET_FILE_BYTES);
         this.deletes = upsert ? new ClusteredEqualityDeleteWriter<>(writers, files, table.io(), TARGET_FILE_BYTES) : null;
         this.wrapper = new InternalRecordWrapper(schema.asStruct());
+        this.template = GenericRecord.create(schema);
+        this.reused = template.copy();
     }
 
     @Override
@@ -195,35 +201,63 @@ public final class IcebergTierWriter
     @Override
     public void write(ScanBatch batch, int from, int to)
     {
-        List<Types.NestedField> fields = schema.columns();
-        FieldVector[] vectors = new FieldVector[fields.size()];
-        for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = batch.root().getVector(fields.get(i).name());
-        }
+        FieldVector[] vectors = vectors(batch);
         BucketRef bucket = new BucketRef(batch.partition(), batch.bucket());
         try {
             for (int r = from; r < to; r++) {
-                ChangeType type = batch.changeType(r);
-                if (type == ChangeType.UPDATE_BEFORE) {
-                    continue; // the +U after it carries the key's new row
-                }
-                Record record = record(vectors, r);
-                // one hot bucket is one Iceberg partition: its key is computed once
-                Pending p = pending.computeIfAbsent(bucket, b -> new Pending(partitionOf(record)));
-                if (!upsert) {
-                    data.write(record, table.spec(), p.partition);
-                    continue;
-                }
-                List<Object> key = new ArrayList<>(keySchema.columns().size());
-                for (Types.NestedField k : keySchema.columns()) {
-                    key.add(record.getField(k.name()));
-                }
-                p.last.put(key, type == ChangeType.DELETE ? DELETED : record);
+                write(batch, vectors, bucket, r);
             }
         }
         catch (RuntimeException e) {
             throw failure("write rows of " + bucket + " from offset " + (batch.baseOffset() + from), e);
         }
+    }
+
+    @Override
+    public void write(ScanBatch batch, int[] rows, int count)
+    {
+        FieldVector[] vectors = vectors(batch);
+        BucketRef bucket = new BucketRef(batch.partition(), batch.bucket());
+        try {
+            for (int i = 0; i < count; i++) {
+                write(batch, vectors, bucket, rows[i]);
+            }
+        }
+        catch (RuntimeException e) {
+            throw failure("write rows of " + bucket, e);
+        }
+    }
+
+    private FieldVector[] vectors(ScanBatch batch)
+    {
+        List<Types.NestedField> fields = schema.columns();
+        FieldVector[] vectors = new FieldVector[fields.size()];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = batch.root().getVector(fields.get(i).name());
+        }
+        return vectors;
+    }
+
+    private void write(ScanBatch batch, FieldVector[] vectors, BucketRef bucket, int r)
+    {
+        ChangeType type = batch.changeType(r);
+        if (type == ChangeType.UPDATE_BEFORE) {
+            return; // the +U after it carries the key's new row
+        }
+        // an appended row is encoded by the Parquet writer at once, so one record serves every
+        // row; an upserted row is kept until the commit, so it gets its own
+        Record record = record(vectors, r, upsert ? template.copy() : reused);
+        // one hot bucket is one Iceberg partition: its key is computed once
+        Pending p = pending.computeIfAbsent(bucket, b -> new Pending(partitionOf(record)));
+        if (!upsert) {
+            data.write(record, table.spec(), p.partition);
+            return;
+        }
+        List<Object> key = new ArrayList<>(keySchema.columns().size());
+        for (Types.NestedField k : keySchema.columns()) {
+            key.add(record.getField(k.name()));
+        }
+        p.last.put(key, type == ChangeType.DELETE ? DELETED : record);
     }
 
     private PartitionKey partitionOf(Record record)
@@ -265,10 +299,15 @@ public final class IcebergTierWriter
         }
     }
 
-    private Record record(FieldVector[] vectors, int row)
+    private Record record(FieldVector[] vectors, int row, GenericRecord record)
     {
-        GenericRecord record = GenericRecord.create(schema);
         for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i] instanceof VarCharVector text) {
+                // the UTF-8 bytes as they are: Iceberg's Parquet writer writes a Utf8 without
+                // decoding it into a String and encoding it again
+                record.set(i, text.isNull(row) ? null : new Utf8(text.get(row)));
+                continue;
+            }
             Object value = vectors[i] == null ? null : ArrowValues.get(vectors[i], row);
             record.set(i, value == null ? null : switch (value) {
                 case Byte b -> (int) b;

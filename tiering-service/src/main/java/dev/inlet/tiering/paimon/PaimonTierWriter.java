@@ -127,26 +127,46 @@ public final class PaimonTierWriter
         ArrowInternalRow row = new ArrowInternalRow(batch.root(), columns);
         try {
             for (int r = from; r < to; r++) {
-                RowKind kind = switch (batch.changeType(r)) {
-                    case APPEND, INSERT -> RowKind.INSERT;
-                    case UPDATE_BEFORE -> null;
-                    case UPDATE_AFTER -> RowKind.UPDATE_AFTER;
-                    case DELETE -> RowKind.DELETE;
-                };
-                if (kind == null) {
-                    continue;
-                }
-                row.at(r, kind);
-                if (fixedBuckets) {
-                    write.write(row, batch.bucket());
-                }
-                else {
-                    write.write(row);
-                }
+                write(batch, row, r);
             }
         }
         catch (Exception e) {
             throw failure("write rows of " + new BucketRef(batch.partition(), batch.bucket()) + " from offset " + (batch.baseOffset() + from), e);
+        }
+    }
+
+    @Override
+    public void write(ScanBatch batch, int[] rows, int count)
+    {
+        ArrowInternalRow row = new ArrowInternalRow(batch.root(), columns);
+        try {
+            for (int i = 0; i < count; i++) {
+                write(batch, row, rows[i]);
+            }
+        }
+        catch (Exception e) {
+            throw failure("write rows of " + new BucketRef(batch.partition(), batch.bucket()), e);
+        }
+    }
+
+    private void write(ScanBatch batch, ArrowInternalRow row, int r)
+            throws Exception
+    {
+        RowKind kind = switch (batch.changeType(r)) {
+            case APPEND, INSERT -> RowKind.INSERT;
+            case UPDATE_BEFORE -> null;
+            case UPDATE_AFTER -> RowKind.UPDATE_AFTER;
+            case DELETE -> RowKind.DELETE;
+        };
+        if (kind == null) {
+            return;
+        }
+        row.at(r, kind);
+        if (fixedBuckets) {
+            write.write(row, batch.bucket());
+        }
+        else {
+            write.write(row);
         }
     }
 

@@ -152,12 +152,13 @@ abstract class AbstractTestBackfill
 
         String csv = sources.csv("orders/a.csv", orders(0, 100, DAY1));
         String json = sources.json("orders/b.jsonl", orders(100, 200, DAY2));
-        String parquet = sources.parquet("orders/c.parquet", orders(200, 300, DAY1), true);
+        String parquet = sources.parquet("orders/c.parquet", orders(200, 300, DAY1), BackfillSources.Id.REQUIRED);
         sources.text("orders/_SUCCESS", "");
 
         Backfill.Result result = append(sources.location("orders/"));
         assertThat(result.loaded()).extracting(SourceFile::location).containsExactly(csv, json, parquet);
         assertThat(result.rows()).isEqualTo(300);
+        assertThat(result.columnarFiles()).as("the Parquet file decoded column by column").isEqualTo(1);
         assertThat(result.snapshots()).hasSize(1);
         assertThat(lake()).containsExactlyInAnyOrderElementsOf(concat(orders(0, 100, DAY1), orders(100, 200, DAY2), orders(200, 300, DAY1), orders(1000, 1010, DAY2)));
 
@@ -260,8 +261,17 @@ abstract class AbstractTestBackfill
         assertThat(lake()).containsExactlyInAnyOrderElementsOf(concat(orders(0, 10, DAY1), List.of(List.of(10L, "a", new java.math.BigDecimal("1.00"),
                 java.time.LocalDateTime.of(2025, 1, 1, 0, 0), DAY1))));
 
-        String withoutId = sources.parquet("noid/1.parquet", orders(0, 5, DAY1), false);
+        String withoutId = sources.parquet("noid/1.parquet", orders(0, 5, DAY1), BackfillSources.Id.ABSENT);
         assertThatThrownBy(() -> append(sources.location("noid/"))).hasMessageContaining("File " + withoutId + " lacks column 'id', which is NOT NULL in the table");
+        List<List<Object>> nullId = orders(0, 5, DAY1);
+        nullId.set(3, java.util.Arrays.asList(null, "no id", java.math.BigDecimal.ONE.setScale(2), BackfillSources.T0, DAY1));
+        String optionalId = sources.parquet("nullid/1.parquet", nullId, BackfillSources.Id.OPTIONAL);
+        assertThatThrownBy(() -> append(sources.location("nullid/"))).hasMessageContaining("File " + optionalId + ", row 4: column 'id' is NOT NULL but the row has null");
+        // the same file row by row (as with --skip-bad-rows): the row is skipped and named
+        Backfill.Result skipped = run(sources.location("nullid/"), Map.of(), Backfill.Mode.APPEND, true);
+        assertThat(skipped.columnarFiles()).isZero();
+        assertThat(skipped.rows()).isEqualTo(4);
+        assertThat(skipped.rejected()).isEqualTo(1);
         String corrupt = sources.text("corrupt/1.parquet", "this is not parquet");
         assertThatThrownBy(() -> append(sources.location("corrupt/"))).hasMessageContaining("File " + corrupt + " is not a readable Parquet file");
         String unknown = sources.text("unknown/1.csv", "id,colour,dt\n1,red,2026-11-01\n");
@@ -275,7 +285,7 @@ abstract class AbstractTestBackfill
         assertThatThrownBy(() -> append(sources.location("bad/")))
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.BACKFILL_SOURCE_CHANGED))
                 .hasMessageContaining("was loaded into shop.orders by an earlier backfill");
-        assertThat(lake()).hasSize(11);
+        assertThat(lake()).hasSize(15);
     }
 
     @Test

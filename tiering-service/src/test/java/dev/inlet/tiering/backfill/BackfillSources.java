@@ -101,12 +101,18 @@ final class BackfillSources
         return file.location();
     }
 
-    /** A Parquet file of orders; {@code withId} false leaves the id column out. */
-    String parquet(String path, List<List<Object>> rows, boolean withId)
+    /** How a Parquet source file stores the id column. */
+    enum Id
+    {
+        REQUIRED, OPTIONAL, ABSENT
+    }
+
+    /** A Parquet file of orders. */
+    String parquet(String path, List<List<Object>> rows, Id id)
     {
         List<Types.NestedField> fields = new ArrayList<>();
-        if (withId) {
-            fields.add(Types.NestedField.required(1, "id", Types.LongType.get()));
+        if (id != Id.ABSENT) {
+            fields.add(id == Id.REQUIRED ? Types.NestedField.required(1, "id", Types.LongType.get()) : Types.NestedField.optional(1, "id", Types.LongType.get()));
         }
         fields.add(Types.NestedField.optional(2, "name", Types.StringType.get()));
         fields.add(Types.NestedField.optional(3, "amount", Types.DecimalType.of(10, 2)));

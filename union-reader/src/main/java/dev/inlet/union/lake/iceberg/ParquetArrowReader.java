@@ -9,6 +9,7 @@ import dev.inlet.catalog.lake.iceberg.ParquetInput;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.arrow.ParquetColumnCopier;
 import dev.inlet.union.lake.LakeBatchReader;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;

@@ -1,7 +1,7 @@
 /*
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-package dev.inlet.union.lake.iceberg;
+package dev.inlet.logstore.arrow;
 
 import dev.inlet.catalog.model.DataType;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -31,10 +31,11 @@ import java.util.Optional;
 /**
  * Copies the values of one Parquet column into an Arrow vector. Each type has its own loop over
  * the column reader's primitive getters, so no value is boxed and no row object is built: this is
- * what makes the columnar lake read several times faster than Iceberg's generic row reader.
+ * what makes the union reader's columnar lake read several times faster than Iceberg's generic
+ * row reader, and a backfill of Parquet files cheaper than decoding them row by row.
  */
 @FunctionalInterface
-interface ParquetColumnCopier
+public interface ParquetColumnCopier
 {
     /**
      * Reads the next {@code rows} values of {@code column} into positions 0 to rows - 1 of
@@ -45,7 +46,7 @@ interface ParquetColumnCopier
 
     /**
      * The copier for a column of Inlet type {@code type} stored as {@code parquet}, or empty when
-     * the pair is not one Iceberg writes for the type (the generic reader handles it then).
+     * the pair is not one Iceberg writes for the type (a row-by-row reader handles it then).
      */
     static Optional<ParquetColumnCopier> of(DataType type, PrimitiveType parquet, ArrowType arrow)
     {
