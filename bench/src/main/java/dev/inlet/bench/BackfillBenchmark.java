@@ -55,7 +55,7 @@ public final class BackfillBenchmark
     int warmup = 100_000;
 
     @Option(names = "--repeats", description = "Measured backfills and raw writes per format, alternating; the fastest of each counts (default: ${DEFAULT-VALUE}).")
-    int repeats = 3;
+    int repeats = 5;
 
     @Option(names = "--formats", split = ",", description = "Lake formats (default: paimon,iceberg).")
     List<String> formats = List.of("paimon", "iceberg");
