@@ -12,7 +12,6 @@ import dev.inlet.logstore.client.InletClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,7 +39,7 @@ final class LocalStatus
     {
         Instant now = Instant.now();
         double seconds = Math.max(0.001, Duration.between(lastAt, now).toMillis() / 1000.0);
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s] ingest %.0f rows/s | lake lag:", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s] ingest %.0f rows/s | lake lag:", LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")),
                 (rowsWritten - lastRows) / seconds));
         lastRows = rowsWritten;
         lastAt = now;

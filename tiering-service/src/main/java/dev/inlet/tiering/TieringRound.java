@@ -27,8 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -228,14 +226,20 @@ public final class TieringRound
     private record Segment(BucketRef bucket, long from, long to) {}
 
     /** Rows {@code [first, last)} of a batch read for a segment. */
-    private record Slice(Segment segment, ScanBatch batch, int first, int last) {}
-
-    private static final Object END = new Object();
+    private record Slice(Segment segment, ScanBatch batch, int first, int last)
+            implements AutoCloseable
+    {
+        @Override
+        public void close()
+        {
+            batch.close();
+        }
+    }
 
     /**
      * Writes every segment's rows to the lake; returns how many. A reader thread fetches the
-     * batches, bucket after bucket, while this thread writes them: reading the hot store and
-     * encoding lake files overlap. The queue between them is bounded, so memory is a few batches.
+     * batches, bucket after bucket, while this thread writes them ({@link ReadAhead}): reading the
+     * hot store and encoding lake files overlap.
      */
     private long copy(String table, LakeTierWriter lake, List<Segment> segments, Fence fence)
     {
@@ -243,73 +247,23 @@ public final class TieringRound
             return 0;
         }
         checkStillInHotStore(table, segments);
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD_BATCHES);
-        Thread reader = Thread.ofVirtual().name("inlet-tiering-read-" + table).start(() -> {
-            try {
-                for (Segment segment : segments) {
-                    read(table, segment, queue);
-                }
-                queue.put(END);
+        long[] rows = {0};
+        Segment[] current = {null};
+        ReadAhead.<Slice>run("inlet-tiering-read-" + table, READ_AHEAD_BATCHES, sink -> {
+            for (Segment segment : segments) {
+                read(table, segment, sink);
             }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the writer gave up
+        }, slice -> {
+            if (current[0] != null && current[0] != slice.segment()) {
+                fence.renew(); // a bucket done: keep the lease through long rounds
             }
-            catch (Throwable e) {
-                putQuietly(queue, e);
-            }
-        });
-        long rows = 0;
-        Segment current = null;
-        try {
-            while (true) {
-                Object next = queue.take();
-                if (next == END) {
-                    break;
-                }
-                if (next instanceof Throwable failure) {
-                    throw failure instanceof RuntimeException r ? r : new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Reading " + table + " failed: " + failure, failure);
-                }
-                Slice slice = (Slice) next;
-                try (ScanBatch batch = slice.batch()) {
-                    if (current != null && current != slice.segment()) {
-                        fence.renew(); // a bucket done: keep the lease through long rounds
-                    }
-                    current = slice.segment();
-                    lake.write(batch, slice.first(), slice.last());
-                    rows += slice.last() - slice.first();
-                }
-            }
-            return rows;
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Tiering round of " + table + " interrupted", e);
-        }
-        finally {
-            reader.interrupt();
-            try {
-                reader.join();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // batches read ahead but not written
-            for (Object left : queue) {
-                if (left instanceof Slice slice) {
-                    slice.batch().close();
-                }
-            }
-        }
-    }
-
-    private static void putQuietly(BlockingQueue<Object> queue, Object item)
-    {
-        try {
-            queue.put(item);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            current[0] = slice.segment();
+            lake.write(slice.batch(), slice.first(), slice.last());
+            rows[0] += slice.last() - slice.first();
+        }, failure -> failure instanceof InterruptedException
+                ? new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Tiering round of " + table + " interrupted", failure)
+                : new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Reading " + table + " failed: " + failure, failure));
+        return rows[0];
     }
 
     /** Every segment's first offset must still be in the hot store (one offsets request per partition). */
@@ -331,7 +285,7 @@ public final class TieringRound
     }
 
     /** Reads a segment's rows into the queue, cutting stored batches that start before it or end after it. */
-    private void read(String table, Segment segment, BlockingQueue<Object> queue)
+    private void read(String table, Segment segment, ReadAhead.Sink<Slice> queue)
             throws InterruptedException
     {
         BucketRef bucket = segment.bucket();

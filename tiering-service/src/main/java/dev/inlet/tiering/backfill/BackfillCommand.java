@@ -130,8 +130,11 @@ public final class BackfillCommand
                     skipBadRows, rejectsFile, overwriteKeys);
             Backfill.Result result = backfill.run(request, progress -> {
                 if (!json) {
-                    out.println("Backfilling " + path + " from " + from + ": " + progress.totalFiles() + " files (" + BackfillProgress.size(progress.totalBytes()) + ") to load");
+                    out.println("Backfilling " + path + " from " + from + ": " + files(progress.totalFiles()) + " (" + BackfillProgress.size(progress.totalBytes()) + ") to load");
                     out.flush();
+                }
+                if (progress.totalFiles() == 0) {
+                    return; // nothing to show progress of
                 }
                 reporter[0] = Thread.ofPlatform().daemon().name("inlet-backfill-progress").start(() -> report(progress, progressOut, terminal, interval));
             });
@@ -151,6 +154,11 @@ public final class BackfillCommand
                 c.close();
             }
         }
+    }
+
+    private static String files(long count)
+    {
+        return count + (count == 1 ? " file" : " files");
     }
 
     private static void report(BackfillProgress progress, PrintWriter out, boolean terminal, Duration interval)
@@ -196,15 +204,15 @@ public final class BackfillCommand
             return;
         }
         if (r.dryRun()) {
-            out.println("Dry run for " + r.table() + " from " + r.from() + ": " + r.loaded().size() + " files (" + BackfillProgress.size(r.bytes()) + ") would be loaded, "
-                    + r.skipped().size() + " were loaded already");
+            out.println("Dry run for " + r.table() + " from " + r.from() + ": " + files(r.loaded().size()) + " (" + BackfillProgress.size(r.bytes()) + ") would be loaded, "
+                    + r.skipped().size() + (r.skipped().size() == 1 ? " was" : " were") + " loaded already");
             r.loaded().forEach(f -> out.println("  load  " + f.location() + " (" + f.format().name().toLowerCase(Locale.ROOT) + ", " + BackfillProgress.size(f.size()) + ")"));
             r.skipped().forEach(f -> out.println("  skip  " + f.location() + " (loaded already)"));
             out.flush();
             return;
         }
-        out.println(String.format(Locale.ROOT, "Loaded %d files, %,d rows (%s) into %s in %s%s%s", r.loaded().size(), r.rows(), BackfillProgress.size(r.bytes()), r.table(),
-                BackfillProgress.format(r.elapsed()), r.skipped().isEmpty() ? "" : "; " + r.skipped().size() + " files were loaded already",
+        out.println(String.format(Locale.ROOT, "Loaded %s, %,d rows (%s) into %s in %s%s%s", files(r.loaded().size()), r.rows(), BackfillProgress.size(r.bytes()), r.table(),
+                BackfillProgress.format(r.elapsed()), r.skipped().isEmpty() ? "" : "; " + files(r.skipped().size()) + (r.skipped().size() == 1 ? " was" : " were") + " loaded already",
                 r.throughHotStore() ? "; through the hot store (primary-key table)" : "; lake snapshots " + r.snapshots()));
         if (r.rejected() > 0) {
             out.println(String.format(Locale.ROOT, "Skipped %,d bad rows; they are in %s", r.rejected(), r.rejectsFile().map(Path::toString).orElse("-")));

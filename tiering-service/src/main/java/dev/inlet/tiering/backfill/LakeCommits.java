@@ -18,6 +18,7 @@ import dev.inlet.logstore.protocol.PartitionNames;
 import dev.inlet.logstore.protocol.RowRouter;
 import dev.inlet.tiering.LakeTierWriter;
 import dev.inlet.tiering.LakeWriters;
+import dev.inlet.tiering.ReadAhead;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.io.InputFile;
@@ -27,8 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Supplier;
 
 /**
@@ -116,20 +115,16 @@ final class LakeCommits
         }
     }
 
-    private static final Object END = new Object();
-
     /**
      * Reads the files and writes their rows into lake files; returns what each file gave. A
      * reader thread reads and decodes the files into Arrow batches while this thread encodes them
-     * into lake files (the bounded queue between them holds a few batches), so reading and
-     * writing overlap as they do in a tiering round.
+     * into lake files ({@link ReadAhead}, as in a tiering round).
      */
     private List<BackfilledFile> write(List<SourceFile> files, FileLoader loader, LakeTierWriter lake, BufferAllocator allocator)
     {
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD_BATCHES);
         List<BackfilledFile> done = new ArrayList<>();
-        Thread reader = Thread.ofPlatform().name("inlet-backfill-read-" + table.path()).daemon().start(() -> {
-            try (BucketBatches batches = new BucketBatches(table.descriptor(), batch -> put(queue, batch), allocator, BATCH_ROWS);
+        ReadAhead.<AutoCloseable>run("inlet-backfill-read-" + table.path(), READ_AHEAD_BATCHES, sink -> {
+            try (BucketBatches batches = new BucketBatches(table.descriptor(), batch -> put(sink, batch), allocator, BATCH_ROWS);
                     Prefetch prefetch = new Prefetch(loader.sources(), files, PREFETCH_MAX_BYTES)) {
                 RowRouter router = new RowRouter(table.descriptor());
                 for (SourceFile file : files) {
@@ -137,7 +132,7 @@ final class LakeCommits
                     try {
                         InputFile input = prefetch.input(file);
                         if (file.format() == SourceFormat.PARQUET && loader.columnar()) {
-                            rows = loader.loadColumnar(file, input, allocator, BATCH_ROWS, root -> put(queue, RoutedBatch.route(table.descriptor(), router, root)));
+                            rows = loader.loadColumnar(file, input, allocator, BATCH_ROWS, root -> put(sink, RoutedBatch.route(table.descriptor(), router, root)));
                         }
                         if (rows < 0) {
                             rows = loader.load(file, input, batches::add);
@@ -150,66 +145,24 @@ final class LakeCommits
                     done.add(new BackfilledFile(file.location(), file.size(), rows));
                 }
                 batches.flush();
-                put(queue, END);
             }
             catch (Interrupted e) {
-                // the writer gave up
+                throw new InterruptedException("the writer gave up");
             }
-            catch (Throwable e) {
-                try {
-                    put(queue, e);
-                }
-                catch (Interrupted ignored) {
-                    // the writer gave up
-                }
+        }, next -> {
+            if (next instanceof RoutedBatch routed) {
+                long now = System.currentTimeMillis();
+                routed.buckets().forEach((bucket, positions) -> lake.write(new ScanBatch(bucket.partition(), bucket.bucket(), 0, now, routed.root()), positions.rows, positions.count));
             }
-        });
-        try {
-            while (true) {
-                Object next = queue.take();
-                if (next == END) {
-                    return done;
-                }
-                if (next instanceof RuntimeException e) {
-                    throw e;
-                }
-                if (next instanceof Throwable e) {
-                    throw new IllegalStateException("Reading the backfill files of " + table.path() + " failed", e);
-                }
-                if (next instanceof RoutedBatch routed) {
-                    try (routed) {
-                        long now = System.currentTimeMillis();
-                        routed.buckets().forEach((bucket, positions) ->
-                                lake.write(new ScanBatch(bucket.partition(), bucket.bucket(), 0, now, routed.root()), positions.rows, positions.count));
-                    }
-                    continue;
-                }
-                try (ScanBatch batch = (ScanBatch) next) {
-                    lake.write(batch, 0, batch.rowCount());
-                }
+            else {
+                ScanBatch batch = (ScanBatch) next;
+                lake.write(batch, 0, batch.rowCount());
             }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InletException(InletErrorCode.BACKFILL_LEASE_UNAVAILABLE, "Backfill of " + table.path() + " interrupted", e);
-        }
-        finally {
-            reader.interrupt();
-            try {
-                reader.join();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            for (Object left : queue) {
-                if (left instanceof AutoCloseable batch) {
-                    closeQuietly(batch);
-                }
-            }
-        }
+        }, failure -> new InletException(InletErrorCode.BACKFILL_INVALID_INPUT, "Reading the files of a backfill of " + table.path() + " failed: " + failure, failure));
+        return done;
     }
 
-    /** The reader was interrupted: the writer failed or gave up. */
+    /** The reader was interrupted inside a callback that cannot throw InterruptedException: the writer failed or gave up. */
     private static final class Interrupted
             extends RuntimeException
     {
@@ -219,26 +172,19 @@ final class LakeCommits
         }
     }
 
-    private static void put(BlockingQueue<Object> queue, Object item)
+    private static void put(ReadAhead.Sink<AutoCloseable> sink, AutoCloseable batch)
     {
         try {
-            queue.put(item);
+            sink.put(batch);
         }
         catch (InterruptedException e) {
-            if (item instanceof AutoCloseable batch) {
-                closeQuietly(batch);
+            try {
+                batch.close();
+            }
+            catch (Exception ignored) {
+                // Arrow buffers: closing does not fail
             }
             throw new Interrupted();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable batch)
-    {
-        try {
-            batch.close();
-        }
-        catch (Exception e) {
-            // Arrow buffers: closing does not fail
         }
     }
 
