@@ -51,7 +51,13 @@ public final class BackfillProgress
     /** One line (or bar) of the state now. */
     void render(PrintWriter out, boolean terminal)
     {
-        double seconds = Math.max(elapsed().toMillis() / 1000.0, 0.001);
+        render(out, terminal, elapsed());
+    }
+
+    /** The state as it is {@code elapsed} after the start. */
+    void render(PrintWriter out, boolean terminal, Duration elapsed)
+    {
+        double seconds = Math.max(elapsed.toMillis() / 1000.0, 0.001);
         long done = Math.min(bytes.get(), totalBytes);
         double rate = done / seconds;
         String eta = rate <= 0 || done == 0 ? "?" : format(Duration.ofSeconds((long) ((totalBytes - done) / rate)));

@@ -103,7 +103,13 @@ abstract class AbstractTestBackfill
 
     Backfill.Result run(Backfill backfill, String from, Map<String, String> partition, Backfill.Mode mode, boolean skipBadRows)
     {
-        return backfill.run(new Backfill.Request(ORDERS, from, Optional.empty(), partition, mode, 1, false, skipBadRows, dir.resolve("rejects.jsonl"), false), progress -> {});
+        return run(backfill, from, partition, mode, skipBadRows, 1);
+    }
+
+    Backfill.Result run(Backfill backfill, String from, Map<String, String> partition, Backfill.Mode mode, boolean skipBadRows, int parallelism)
+    {
+        return backfill.run(new Backfill.Request(ORDERS, from, Optional.empty(), partition, mode, parallelism, false, skipBadRows, dir.resolve("rejects.jsonl"), false),
+                progress -> {});
     }
 
     Backfill.Result append(String from)
@@ -317,6 +323,31 @@ abstract class AbstractTestBackfill
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.BACKFILL_PARTITION_NOT_TIERED))
                 .hasMessageContaining("Partition dt=2026-11-02 of shop.orders has 3 rows in the hot store that are not tiered yet");
         assertThat(lake()).containsExactlyInAnyOrderElementsOf(concat(replaced, orders(20, 40, DAY2)));
+    }
+
+    @Test
+    void commitsLoadedInParallelLoadEveryFileOnce()
+            throws Exception
+    {
+        List<List<Object>> all = new ArrayList<>();
+        for (int f = 0; f < 6; f++) {
+            List<List<Object>> rows = orders(f * 40, f * 40 + 40, f % 2 == 0 ? DAY1 : DAY2);
+            if (f % 3 == 0) {
+                sources.parquet("parallel/" + f + ".parquet", rows, BackfillSources.Id.REQUIRED);
+            }
+            else {
+                sources.csv("parallel/" + f + ".csv", rows);
+            }
+            all.addAll(rows);
+        }
+        // one commit per file, three loading at once; their commits take turns under the lease
+        Backfill.Result result = run(backfill(Backfill.Hooks.NONE, Map.of(BackfillOptions.COMMIT_BYTES.key(), "1")), sources.location("parallel/"), Map.of(),
+                Backfill.Mode.APPEND, false, 3);
+        assertThat(result.snapshots()).hasSize(6).doesNotHaveDuplicates();
+        assertThat(result.rows()).isEqualTo(240);
+        assertThat(result.columnarFiles()).isEqualTo(2);
+        assertThat(lake()).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(checkpoint().orElseThrow().round()).isEqualTo(6);
     }
 
     @Test
