@@ -388,7 +388,9 @@ final class InletMetadata
                 TableDescriptor descriptor = descriptor(session, handle);
                 ScanRequest request = handle.scanRequest(descriptor, Optional.of(List.of(descriptor.columnNames().getFirst())), handle.getConstraint(), false);
                 long rows = reader.plan(request).splits().stream().mapToLong(dev.inlet.union.plan.Split::weight).sum();
-                return TableStatistics.builder().setRowCount(Estimate.of(rows)).build();
+                TableStatistics.Builder builder = TableStatistics.builder().setRowCount(Estimate.of(rows));
+                LakeColumnStatistics.add(builder, catalog, catalog.getTable(request.table()), request.filter(), getColumnHandles(session, handle));
+                return builder.build();
             });
         }
         catch (InletException e) {

@@ -15,6 +15,7 @@ import dev.inlet.tiering.TieringTestCluster;
 import io.trino.Session;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedRow;
 import io.trino.testing.QueryRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -214,11 +215,16 @@ class TestInletConnector
     @Test
     void statisticsAndDynamicFiltering()
     {
-        // the summary row of SHOW STATS (no column name) carries the row count
-        assertThat(computeActual("SHOW STATS FOR orders_paimon").getMaterializedRows())
-                .filteredOn(row -> row.getField(0) == null)
-                .singleElement()
-                .satisfies(row -> assertThat(row.getField(4)).isEqualTo(80.0));
+        for (String format : List.of("paimon", "iceberg")) {
+            List<MaterializedRow> stats = computeActual("SHOW STATS FOR orders_" + format).getMaterializedRows();
+            // the summary row of SHOW STATS (no column name) carries the row count: lake and hot tail
+            assertThat(stats).filteredOn(row -> row.getField(0) == null).singleElement().satisfies(row -> assertThat(row.getField(4)).isEqualTo(80.0));
+            // the columns' null fractions and ranges come from the lake's file metadata (ids 0-59 tiered;
+            // amount = id / 10; note null for every third id): estimates that leave out the hot tail
+            assertThat(columnStats(stats, "id")).as(format).containsExactly(0.0, "0", "59");
+            assertThat(columnStats(stats, "amount")).as(format).containsExactly(0.0, "0.0", "5.9");
+            assertThat(columnStats(stats, "note")).as(format).containsExactly(20.0 / 60, null, null);
+        }
 
         // the build side (users named 'renamed': id 3) is only known at run time; its dynamic filter
         // reaches the orders scan, whose splits then read only the matching rows
@@ -229,6 +235,13 @@ class TestInletConnector
         long unfiltered = inputPositions(noDynamicFilters, join);
         assertThat(unfiltered).as("without dynamic filters the scan reads every order").isEqualTo(80 + 1);
         assertThat(filtered).as("with them, only the order of user 3").isEqualTo(1 + 1);
+    }
+
+    /** A column's nulls fraction, low value and high value in SHOW STATS. */
+    private static List<Object> columnStats(List<MaterializedRow> stats, String column)
+    {
+        MaterializedRow row = stats.stream().filter(r -> column.equals(r.getField(0))).findFirst().orElseThrow();
+        return java.util.Arrays.asList(row.getField(3), row.getField(5), row.getField(6));
     }
 
     private long inputPositions(Session session, String sql)

@@ -29,6 +29,12 @@ public interface LakeSource
     List<LakeTask> plan(TableInfo table, long snapshotId, Filter filter);
 
     /**
+     * The column statistics of the files of {@code snapshotId} that the filter cannot exclude, from
+     * the lake's metadata (no data file is read).
+     */
+    LakeStatistics statistics(TableInfo table, long snapshotId, Filter filter);
+
+    /**
      * Opens a task for reading {@code columns} (Arrow types as {@code ArrowSchemas} gives them).
      * Rows the filter rejects may still come back (file-level pruning is not row filtering).
      */

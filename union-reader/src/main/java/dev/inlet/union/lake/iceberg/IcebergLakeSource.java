@@ -18,6 +18,7 @@ import dev.inlet.union.lake.LakeBatchReader;
 import dev.inlet.union.lake.LakePoint;
 import dev.inlet.union.lake.LakeSnapshot;
 import dev.inlet.union.lake.LakeSource;
+import dev.inlet.union.lake.LakeStatistics;
 import dev.inlet.union.plan.LakeTask;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.DataFile;
@@ -31,6 +32,7 @@ import org.apache.iceberg.TableScan;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
 
 import java.io.IOException;
@@ -138,6 +140,37 @@ public final class IcebergLakeSource
             throw new UncheckedIOException(e);
         }
         return tasks;
+    }
+
+    @Override
+    public LakeStatistics statistics(TableInfo info, long snapshotId, Filter filter)
+    {
+        Table table = table(info);
+        if (table.snapshot(snapshotId) == null) {
+            throw new InletException(InletErrorCode.SCAN_PLAN_STALE, "Snapshot " + snapshotId + " of Iceberg table " + table.name() + " has expired; plan the scan again");
+        }
+        List<Column> columns = info.descriptor().columns();
+        LakeStatistics.Builder stats = new LakeStatistics.Builder(info.descriptor().columnNames());
+        TableScan scan = table.newScan().useSnapshot(snapshotId).filter(expression(info.descriptor(), filter)).includeColumnStats();
+        try (CloseableIterable<FileScanTask> files = scan.planFiles()) {
+            for (FileScanTask task : files) {
+                DataFile file = task.file();
+                stats.rows(file.recordCount());
+                for (Column c : columns) {
+                    Types.NestedField field = table.schema().findField(c.name());
+                    if (field == null) {
+                        stats.column(c.name(), file.recordCount(), null, null, null);
+                        continue;
+                    }
+                    Long nulls = file.nullValueCounts() == null ? null : file.nullValueCounts().get(field.fieldId());
+                    stats.column(c.name(), file.recordCount(), nulls, IcebergValues.bound(c, field, file.lowerBounds()), IcebergValues.bound(c, field, file.upperBounds()));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return stats.build();
     }
 
     @Override

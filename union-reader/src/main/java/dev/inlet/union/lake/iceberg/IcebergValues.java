@@ -64,6 +64,22 @@ final class IcebergValues
         return Instant.ofEpochSecond(Math.floorDiv(units, perSecond), Math.floorMod(units, perSecond) * (1_000_000_000L / perSecond));
     }
 
+    /**
+     * A data file's lower or upper bound of a column (Iceberg's single-value serialization) as the
+     * column's Java value, or null if the file has none. Text and binary bounds are truncated
+     * prefixes, not values of the column: they give null too.
+     */
+    static Object bound(dev.inlet.catalog.model.Column column, org.apache.iceberg.types.Types.NestedField field, java.util.Map<Integer, ByteBuffer> bounds)
+    {
+        if (bounds == null || !bounds.containsKey(field.fieldId())) {
+            return null;
+        }
+        return switch (column.type().root()) {
+            case STRING, BYTES -> null;
+            default -> fromInternal(column.type(), org.apache.iceberg.types.Conversions.fromByteBuffer(field.type(), bounds.get(field.fieldId())));
+        };
+    }
+
     /** A Java value of Inlet type {@code type} as an expression literal. */
     static Object literal(DataType type, Object value)
     {

@@ -8,6 +8,7 @@ import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TableInfo;
+import dev.inlet.catalog.model.TypeRoot;
 import dev.inlet.logstore.protocol.PartitionNames;
 import dev.inlet.union.filter.ColumnPredicate;
 import dev.inlet.union.filter.Filter;
@@ -15,6 +16,7 @@ import dev.inlet.union.lake.LakeBatchReader;
 import dev.inlet.union.lake.LakePoint;
 import dev.inlet.union.lake.LakeSnapshot;
 import dev.inlet.union.lake.LakeSource;
+import dev.inlet.union.lake.LakeStatistics;
 import dev.inlet.union.plan.LakeTask;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.paimon.CoreOptions;
@@ -25,6 +27,7 @@ import org.apache.paimon.io.DataInputViewStreamWrapper;
 import org.apache.paimon.io.DataOutputViewStreamWrapper;
 import org.apache.paimon.predicate.Predicate;
 import org.apache.paimon.predicate.PredicateBuilder;
+import org.apache.paimon.stats.SimpleStats;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.source.DataSplit;
 import org.apache.paimon.table.source.ReadBuilder;
@@ -151,6 +154,38 @@ public final class PaimonLakeSource
             tasks.add(new LakeTask(partitionName(info.descriptor(), data.partition()), data.bucket(), serialize(data), data.rowCount(), bytes, data.dataFiles().size()));
         }
         return tasks;
+    }
+
+    @Override
+    public LakeStatistics statistics(TableInfo info, long snapshotId, Filter filter)
+    {
+        FileStoreTable table = at(table(info), snapshotId);
+        ReadBuilder read = table.newReadBuilder();
+        predicate(info.descriptor(), table.rowType(), filter).ifPresent(read::withFilter);
+        LakeStatistics.Builder stats = new LakeStatistics.Builder(info.descriptor().columnNames());
+        Map<Long, List<String>> fieldsOfSchema = new java.util.HashMap<>();
+        for (Split split : read.newScan().plan().splits()) {
+            for (DataFileMeta file : ((DataSplit) split).dataFiles()) {
+                stats.rows(file.rowCount());
+                // the statistics are of the listed columns, or of every column of the file's schema
+                List<String> covered = file.valueStatsCols() != null ? file.valueStatsCols()
+                        : fieldsOfSchema.computeIfAbsent(file.schemaId(), id -> table.schemaManager().schema(id).fieldNames());
+                SimpleStats values = file.valueStats();
+                for (Column c : info.descriptor().columns()) {
+                    int pos = covered.indexOf(c.name());
+                    if (pos < 0 || pos >= values.minValues().getFieldCount()) {
+                        stats.column(c.name(), file.rowCount(), null, null, null);
+                        continue;
+                    }
+                    Long nulls = values.nullCounts() == null || values.nullCounts().isNullAt(pos) ? null : values.nullCounts().getLong(pos);
+                    // text and binary bounds are truncated prefixes, not values of the column
+                    boolean bounded = c.type().root() != TypeRoot.STRING && c.type().root() != TypeRoot.BYTES;
+                    stats.column(c.name(), file.rowCount(), nulls, bounded ? PaimonValues.get(values.minValues(), pos, c.type()) : null,
+                            bounded ? PaimonValues.get(values.maxValues(), pos, c.type()) : null);
+                }
+            }
+        }
+        return stats.build();
     }
 
     @Override
