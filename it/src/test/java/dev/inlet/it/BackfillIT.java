@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
-import dev.inlet.catalog.model.DataType;
-import dev.inlet.catalog.model.LakeFormat;
-import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.testing.FreePorts;
 import dev.inlet.catalog.testing.LakeRows;
@@ -25,7 +22,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,12 +62,7 @@ class BackfillIT
             throws Exception
     {
         int port = FreePorts.loopback();
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
-                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms", "tiering.lease.ttl=3s",
-                "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s", "backfill.commit-bytes=1", "backfill.progress-interval=100ms"));
-        S3TestEndpoint.get().lakeSettings("backfill-it").forEach((k, v) -> lines.add(k + "=" + v));
-        Path conf = dir.resolve("inlet.properties");
-        Files.writeString(conf, String.join("\n", lines) + "\n");
+        Path conf = InletProcesses.conf(dir, port, "backfill-it", "backfill.commit-bytes=1", "backfill.progress-interval=100ms");
         InletConfig config = InletConfig.load(conf);
 
         // the history: CSV and JSON-lines files of rows shaped like the live ones, ids far above them
@@ -96,18 +87,7 @@ class BackfillIT
         Process server = null;
         Process tiering = null;
         try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(config))) {
-            catalog.createDatabase("history", false);
-            for (TablePath table : tables) {
-                catalog.createTable(table, TableDescriptor.builder()
-                        .column("id", DataType.bigint(), false)
-                        .column("user_id", DataType.string(), false)
-                        .column("amount", DataType.decimal(18, 2))
-                        .bucketKey("user_id")
-                        .bucketCount(3)
-                        .lakeFormat(table.table().startsWith("paimon") ? LakeFormat.PAIMON : LakeFormat.ICEBERG)
-                        .freshness(Duration.ofSeconds(1))
-                        .build(), false);
-            }
+            InletProcesses.createAckingTables(catalog, tables);
             server = InletProcesses.server(conf, dir);
             tiering = InletProcesses.tiering(conf, dir);
             for (int t = 0; t < tables.size(); t++) {

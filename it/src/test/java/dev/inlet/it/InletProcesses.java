@@ -104,4 +104,39 @@ final class InletProcesses
             }
         });
     }
+
+    /**
+     * The configuration file the crash tests run the distribution with: the hot store on
+     * {@code port}, quick tiering turns (200 ms discovery, 3 s lease), metrics off, the test S3
+     * endpoint's lake settings, and {@code extra} lines.
+     */
+    static Path conf(Path dir, int port, String lakeBucketPrefix, String... extra)
+            throws IOException
+    {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+                "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms", "tiering.lease.ttl=3s",
+                "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
+        lines.addAll(java.util.List.of(extra));
+        dev.inlet.catalog.testing.S3TestEndpoint.get().lakeSettings(lakeBucketPrefix).forEach((k, v) -> lines.add(k + "=" + v));
+        Path conf = dir.resolve("inlet.properties");
+        Files.writeString(conf, String.join("\n", lines) + "\n");
+        return conf;
+    }
+
+    /** Log tables of {@link AckingWriter} rows, tiered every second: Paimon for names starting with "paimon", Iceberg otherwise. */
+    static void createAckingTables(dev.inlet.catalog.InletCatalog catalog, java.util.List<dev.inlet.catalog.model.TablePath> tables)
+    {
+        for (dev.inlet.catalog.model.TablePath table : tables) {
+            catalog.createDatabase(table.database(), true);
+            catalog.createTable(table, dev.inlet.catalog.model.TableDescriptor.builder()
+                    .column("id", dev.inlet.catalog.model.DataType.bigint(), false)
+                    .column("user_id", dev.inlet.catalog.model.DataType.string(), false)
+                    .column("amount", dev.inlet.catalog.model.DataType.decimal(18, 2))
+                    .bucketKey("user_id")
+                    .bucketCount(3)
+                    .lakeFormat(table.table().startsWith("paimon") ? dev.inlet.catalog.model.LakeFormat.PAIMON : dev.inlet.catalog.model.LakeFormat.ICEBERG)
+                    .freshness(Duration.ofSeconds(1))
+                    .build(), false);
+        }
+    }
 }

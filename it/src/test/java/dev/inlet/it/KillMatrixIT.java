@@ -6,13 +6,9 @@ package dev.inlet.it;
 import dev.inlet.catalog.CatalogSettings;
 import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.InletConfig;
-import dev.inlet.catalog.model.DataType;
-import dev.inlet.catalog.model.LakeFormat;
-import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TablePath;
 import dev.inlet.catalog.testing.FreePorts;
 import dev.inlet.catalog.testing.LakeRows;
-import dev.inlet.catalog.testing.S3TestEndpoint;
 import dev.inlet.logstore.client.ClientConfig;
 import dev.inlet.logstore.client.InletClient;
 import dev.inlet.union.UnionReader;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,12 +53,7 @@ class KillMatrixIT
             throws Exception
     {
         int port = FreePorts.loopback();
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
-                "server.endpoint=grpc://127.0.0.1:" + port, "log.segment.bytes=1048576", "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
-                "tiering.lease.ttl=3s", "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
-        S3TestEndpoint.get().lakeSettings("kill-matrix").forEach((k, v) -> lines.add(k + "=" + v));
-        Path conf = dir.resolve("inlet.properties");
-        Files.writeString(conf, String.join("\n", lines) + "\n");
+        Path conf = InletProcesses.conf(dir, port, "kill-matrix", "log.segment.bytes=1048576");
         InletConfig config = InletConfig.load(conf);
         SplittableRandom random = new SplittableRandom(9);
         Map<TablePath, Map<Long, String>> acked = new HashMap<>();
@@ -72,18 +62,7 @@ class KillMatrixIT
         Process server = null;
         Process tiering = null;
         try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(config))) {
-            catalog.createDatabase("matrix", false);
-            for (TablePath table : TABLES) {
-                catalog.createTable(table, TableDescriptor.builder()
-                        .column("id", DataType.bigint(), false)
-                        .column("user_id", DataType.string(), false)
-                        .column("amount", DataType.decimal(18, 2))
-                        .bucketKey("user_id")
-                        .bucketCount(3)
-                        .lakeFormat(table.table().startsWith("paimon") ? LakeFormat.PAIMON : LakeFormat.ICEBERG)
-                        .freshness(Duration.ofSeconds(1))
-                        .build(), false);
-            }
+            InletProcesses.createAckingTables(catalog, TABLES);
             server = InletProcesses.server(conf, dir);
             tiering = InletProcesses.tiering(conf, dir);
             int unionReads = 0;

@@ -34,6 +34,7 @@ final class FileLoader
     private final TableInfo table;
     private final SourceFiles sources;
     private final Map<Integer, Object> supplied;
+    private final java.util.Set<String> suppliedNames;
     private final RowValidator validator;
     private final Optional<Rejects> rejects;
     private final BackfillProgress progress;
@@ -47,6 +48,7 @@ final class FileLoader
         this.table = table;
         this.sources = sources;
         this.supplied = Map.copyOf(supplied);
+        this.suppliedNames = supplied.keySet().stream().map(table.descriptor().columnNames()::get).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.validator = new RowValidator(table.path(), table.descriptor());
         this.rejects = rejects;
         this.progress = progress;
@@ -132,8 +134,6 @@ final class FileLoader
 
     private long load(SourceFile file, InputFile input, Consumer<Object[]> sink, BackfillProgress progress)
     {
-        java.util.Set<String> suppliedNames = new java.util.HashSet<>();
-        supplied.keySet().forEach(i -> suppliedNames.add(table.descriptor().columnNames().get(i)));
         long rows = 0;
         long reported = 0;
         try (SourceRows source = SourceRows.open(file, input, table.path(), table.descriptor(), suppliedNames)) {

@@ -127,10 +127,11 @@ final class LakeCommits
             try (BucketBatches batches = new BucketBatches(table.descriptor(), batch -> put(sink, batch), allocator, BATCH_ROWS);
                     Prefetch prefetch = new Prefetch(loader.sources(), files, PREFETCH_MAX_BYTES)) {
                 RowRouter router = new RowRouter(table.descriptor());
-                for (SourceFile file : files) {
+                for (int f = 0; f < files.size(); f++) {
+                    SourceFile file = files.get(f);
                     long rows = -1;
                     try {
-                        InputFile input = prefetch.input(file);
+                        InputFile input = prefetch.input(f);
                         if (file.format() == SourceFormat.PARQUET && loader.columnar()) {
                             rows = loader.loadColumnar(file, input, allocator, BATCH_ROWS, root -> put(sink, RoutedBatch.route(table.descriptor(), router, root)));
                         }

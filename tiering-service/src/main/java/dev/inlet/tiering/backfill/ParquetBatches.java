@@ -15,13 +15,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.io.InputFile;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -43,7 +40,6 @@ import java.util.Optional;
 final class ParquetBatches
         implements AutoCloseable
 {
-    private static final PrimitiveConverter NO_CONVERTER = new PrimitiveConverter() {};
 
     private final SourceFile file;
     private final TableDescriptor table;
@@ -55,7 +51,7 @@ final class ParquetBatches
     private final ColumnDescriptor[] descriptors;
     private final ParquetColumnCopier[] copiers;
     private final Map<Integer, Object> supplied;
-    private final VersionParser.ParsedVersion writer;
+    private final String createdBy;
     private ColumnReader[] columns;
     private long groupRowsLeft;
     private long rowsRead;
@@ -72,7 +68,7 @@ final class ParquetBatches
         this.supplied = supplied;
         this.allocator = allocator;
         this.batchRows = batchRows;
-        this.writer = writerVersion(reader.getFooter().getFileMetaData().getCreatedBy());
+        this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
     }
 
     /**
@@ -232,24 +228,13 @@ final class ParquetBatches
             columns = new ColumnReader[descriptors.length];
             for (int c = 0; c < descriptors.length; c++) {
                 if (descriptors[c] != null) {
-                    columns[c] = new ColumnReaderImpl(descriptors[c], pages.getPageReader(descriptors[c]), NO_CONVERTER, writer);
+                    columns[c] = ParquetColumnCopier.columnReader(descriptors[c], pages, createdBy);
                 }
             }
             groupRowsLeft = pages.getRowCount();
             if (groupRowsLeft > 0) {
                 return true;
             }
-        }
-    }
-
-    private static VersionParser.ParsedVersion writerVersion(String createdBy)
-    {
-        try {
-            return VersionParser.parse(createdBy);
-        }
-        catch (RuntimeException | VersionParser.VersionParseException e) {
-            // only used to work around statistics bugs of old writers
-            return null;
         }
     }
 

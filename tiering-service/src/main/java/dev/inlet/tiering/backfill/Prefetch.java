@@ -35,14 +35,14 @@ final class Prefetch
         this.maxBytes = maxBytes;
     }
 
-    /** The file to read now; starts fetching the one after it. */
-    InputFile input(SourceFile file)
+    /** The file at {@code index} of the list, to read now; starts fetching the one after it. */
+    InputFile input(int index)
     {
-        int index = files.indexOf(file);
+        SourceFile file = files.get(index);
         if (index == 0) {
             start(file);
         }
-        if (index >= 0 && index + 1 < files.size()) {
+        if (index + 1 < files.size()) {
             start(files.get(index + 1));
         }
         CompletableFuture<byte[]> bytes = fetched.remove(file.location());

@@ -93,7 +93,7 @@ class TestPrimaryKeyBackfill
     {
         createUsers("shop.users", MergeEngine.LAST_ROW);
         upsert("shop.users", 1L, "live", 5L);
-        String file = sources.text("users/2.csv", "id,name,version\n1,history,1\n2,history,1\n3,,1\n");
+        sources.text("users/2.csv", "id,name,version\n1,history,1\n2,history,1\n3,,1\n");
         Backfill.Result result = backfill("shop.users", sources.location("users/2.csv"), false);
         assertThat(result.throughHotStore()).isTrue();
         assertThat(result.rows()).isEqualTo(3);
@@ -111,7 +111,6 @@ class TestPrimaryKeyBackfill
         sources.text("users/forced/1.csv", "id,name,version\n1,forced,0\n");
         backfill("shop.users", sources.location("users/forced/"), true);
         assertThat(lookup("shop.users", 1).getFirst()).containsExactly(1L, "forced", 0L);
-        assertThat(file).endsWith("users/2.csv");
     }
 
     @Test

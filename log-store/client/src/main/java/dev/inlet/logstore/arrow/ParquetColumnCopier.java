@@ -45,6 +45,23 @@ public interface ParquetColumnCopier
     void copy(ColumnReader column, int maxDefinition, FieldVector vector, int rows);
 
     /**
+     * A reader of one column chunk of a row group, for {@link #copy}. {@code createdBy} is the
+     * file's writer (its footer's {@code created_by}), which Parquet uses only to work around
+     * statistics bugs of old writers.
+     */
+    static ColumnReader columnReader(org.apache.parquet.column.ColumnDescriptor column, org.apache.parquet.column.page.PageReadStore pages, String createdBy)
+    {
+        org.apache.parquet.VersionParser.ParsedVersion writer;
+        try {
+            writer = org.apache.parquet.VersionParser.parse(createdBy);
+        }
+        catch (RuntimeException | org.apache.parquet.VersionParser.VersionParseException e) {
+            writer = null;
+        }
+        return new org.apache.parquet.column.impl.ColumnReaderImpl(column, pages.getPageReader(column), new org.apache.parquet.io.api.PrimitiveConverter() {}, writer);
+    }
+
+    /**
      * The copier for a column of Inlet type {@code type} stored as {@code parquet}, or empty when
      * the pair is not one Iceberg writes for the type (a row-by-row reader handles it then).
      */

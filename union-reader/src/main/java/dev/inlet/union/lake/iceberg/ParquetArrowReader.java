@@ -21,15 +21,12 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.parquet.ParquetMetricsRowGroupFilter;
 import org.apache.iceberg.types.Types;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -49,7 +46,6 @@ import java.util.Optional;
 final class ParquetArrowReader
         implements LakeBatchReader
 {
-    private static final PrimitiveConverter NO_CONVERTER = new PrimitiveConverter() {};
 
     private final ParquetFileReader file;
     private final Schema schema;
@@ -59,7 +55,7 @@ final class ParquetArrowReader
     private final List<ParquetColumnCopier> copiers;
     private final List<BlockMetaData> groups;
     private final boolean[] readGroup;
-    private final VersionParser.ParsedVersion writer;
+    private final String createdBy;
     private int nextGroup;
     private ColumnReader[] columnReaders;
     private long groupRowsLeft;
@@ -75,7 +71,7 @@ final class ParquetArrowReader
         this.copiers = copiers;
         this.groups = file.getRowGroups();
         this.readGroup = readGroup;
-        this.writer = writerVersion(file.getFooter().getFileMetaData().getCreatedBy());
+        this.createdBy = file.getFooter().getFileMetaData().getCreatedBy();
     }
 
     /**
@@ -199,7 +195,7 @@ final class ParquetArrowReader
             for (int c = 0; c < descriptors.size(); c++) {
                 ColumnDescriptor descriptor = descriptors.get(c);
                 if (descriptor != null) {
-                    columnReaders[c] = new ColumnReaderImpl(descriptor, pages.getPageReader(descriptor), NO_CONVERTER, writer);
+                    columnReaders[c] = ParquetColumnCopier.columnReader(descriptor, pages, createdBy);
                 }
             }
             groupRowsLeft = pages.getRowCount();
@@ -230,17 +226,6 @@ final class ParquetArrowReader
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static VersionParser.ParsedVersion writerVersion(String createdBy)
-    {
-        try {
-            return VersionParser.parse(createdBy);
-        }
-        catch (RuntimeException | VersionParser.VersionParseException e) {
-            // only used to work around statistics bugs of old writers, which Iceberg never was
-            return null;
         }
     }
 
