@@ -56,6 +56,9 @@ public final class TrinoBenchmark
     @Option(names = "--writes", description = "Single-row inserts for the write-to-visible latency (default: ${DEFAULT-VALUE}).")
     int writes = 200;
 
+    @Option(names = "--analyze", description = "Also print EXPLAIN ANALYZE VERBOSE of each connector's scan (one more run each), to see where a query's time goes.")
+    boolean analyze;
+
     @Option(names = "--buckets", description = "Buckets of the table (default: ${DEFAULT-VALUE}).")
     int buckets = 4;
 
@@ -135,6 +138,7 @@ public final class TrinoBenchmark
                         .plugin("iceberg", trinoIceberg)
                         .catalog("inlet", inletCatalog)
                         .catalog("iceberg", icebergCatalog)
+                        .jvmOptions(extraTrinoJvmOptions())
                         .start(Duration.ofMinutes(3));
                         Connection jdbc = DriverManager.getConnection(trino.jdbcUrl("inlet", "bench"), "bench", null);
                         Statement sql = jdbc.createStatement()) {
@@ -185,6 +189,17 @@ public final class TrinoBenchmark
         double ratio = (double) bestInlet.nanos() / bestIceberg.nanos();
         out.printf(Locale.ROOT, "%n== Ratio inlet/trino-iceberg (time of the fastest runs; target <= 1.2) ==%n  %.2f  %s%n", ratio, ratio <= 1.2 ? "met" : "missed");
         out.printf(Locale.ROOT, "  (median of the %d back-to-back pairs: %.2f; a shared machine's noise moves single pairs)%n", ratios.size(), ratios.get(ratios.size() / 2));
+        if (analyze) {
+            for (String q : List.of(iceberg, inlet)) {
+                out.println();
+                out.println("== EXPLAIN ANALYZE VERBOSE " + q + " ==");
+                try (ResultSet result = sql.executeQuery("EXPLAIN ANALYZE VERBOSE " + q)) {
+                    while (result.next()) {
+                        out.println(result.getString(1));
+                    }
+                }
+            }
+        }
     }
 
     /** Single-row inserts, each followed by queries until the row shows: the time from the insert's start to the row's first sight. */
@@ -253,5 +268,12 @@ public final class TrinoBenchmark
             }
             return new Run(System.nanoTime() - started, result.unwrap(TrinoResultSet.class).getStats());
         }
+    }
+
+    /** {@code INLET_BENCH_TRINO_JVM_OPTS}: more flags for the Trino server, e.g. a flight recording to profile it. */
+    private static List<String> extraTrinoJvmOptions()
+    {
+        String extra = System.getenv("INLET_BENCH_TRINO_JVM_OPTS");
+        return extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 }

@@ -5,6 +5,7 @@ package dev.inlet.catalog;
 
 import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.lake.LakeCheckpoint;
 import dev.inlet.catalog.lake.LakeTableBridge;
 import dev.inlet.catalog.lake.iceberg.IcebergLakeBridge;
 import dev.inlet.catalog.lake.paimon.PaimonLakeBridge;
@@ -203,6 +204,33 @@ class TestInletCatalogLakeTables
         assertThatThrownBy(() -> catalog.addColumn(ORDERS, "note", DataType.string(), true, Optional.empty()))
                 .hasMessage("Table shop.orders already has a column 'note'");
         assertThat(catalog.getTable(ORDERS).schemaId()).isEqualTo(2);
+    }
+
+    @Test
+    void icebergTableForReadingFollowsCommitsAndATableCreatedAgain()
+    {
+        TableInfo first = catalog.createTable(ORDERS, orders(LakeFormat.ICEBERG).build(), false);
+        IcebergLakeBridge bridge = (IcebergLakeBridge) catalog.bridge(LakeFormat.ICEBERG);
+        Table read = bridge.readTable(ORDERS);
+        assertThat(read.properties()).containsEntry(LakeCheckpoint.TABLE_ID_PROPERTY, Long.toString(first.tableId()));
+
+        // a commit by someone else (a tiering round, a schema change) is seen by the next read
+        bridge.loadTable(ORDERS).updateProperties().set("written-by", "another-process").commit();
+        catalog.addColumn(ORDERS, "note", DataType.string(), true, Optional.empty());
+        assertThat(bridge.readTable(ORDERS)).isSameAs(read);
+        assertThat(read.properties()).containsEntry("written-by", "another-process");
+        assertThat(read.schema().findField("note")).isNotNull();
+
+        // dropped and created again under the same name: the new table, not the kept one
+        assertThat(catalog.dropTable(ORDERS, false)).isTrue();
+        assertThatThrownBy(() -> bridge.readTable(ORDERS))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.LAKE_FAILURE))
+                .hasMessageContaining("load the Iceberg table of shop.orders");
+        TableInfo second = catalog.createTable(ORDERS, orders(LakeFormat.ICEBERG).build(), false);
+        Table again = bridge.readTable(ORDERS);
+        assertThat(again).isNotSameAs(read);
+        assertThat(again.properties()).containsEntry(LakeCheckpoint.TABLE_ID_PROPERTY, Long.toString(second.tableId()));
+        assertThat(again.schema().findField("note")).isNull();
     }
 
     @Test

@@ -4,6 +4,7 @@
 package dev.inlet.trino;
 
 import io.airlift.slice.Slices;
+import io.trino.spi.block.Bitmap;
 import io.trino.spi.block.Block;
 import io.trino.spi.block.BlockBuilder;
 import io.trino.spi.block.IntArrayBlock;
@@ -33,6 +34,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
@@ -49,11 +51,9 @@ final class ArrowBlocks
 
     static Block toBlock(Type type, FieldVector vector, int rows)
     {
-        if (vector.getNullCount() == 0) {
-            Block whole = withoutNulls(type, vector, rows);
-            if (whole != null) {
-                return whole;
-            }
+        Block whole = bulk(type, vector, rows);
+        if (whole != null) {
+            return whole;
         }
         BlockBuilder out = type.createBlockBuilder(null, rows);
         for (int i = 0; i < rows; i++) {
@@ -81,26 +81,36 @@ final class ArrowBlocks
     }
 
     /**
-     * A column without nulls in the layouts Trino and Arrow share, by bulk copies of the vector's
-     * buffers (Arrow is little-endian): 64-bit values (BIGINT, DOUBLE's bits, microsecond
-     * timestamps), 32-bit values (INTEGER, DATE), and strings (offsets and bytes). Null for others.
+     * A column in the layouts Trino and Arrow share, by bulk copies of the vector's buffers (Arrow
+     * is little-endian): 64-bit values (BIGINT, DOUBLE's bits, microsecond timestamps), 32-bit
+     * values (INTEGER, DATE), and strings (offsets and bytes); nulls from the validity bits. Null
+     * for other types. A null position's value is whatever Arrow holds there (zero, or an empty
+     * string once Arrow filled the offsets), which Trino never reads.
      */
-    private static Block withoutNulls(Type type, FieldVector vector, int rows)
+    private static Block bulk(Type type, FieldVector vector, int rows)
     {
         boolean micros = vector instanceof TimeStampMicroVector && type instanceof TimestampType t && t.isShort();
         if (vector instanceof BigIntVector || vector instanceof Float8Vector || micros) {
             long[] values = new long[rows];
             vector.getDataBuffer().nioBuffer(0, rows * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
-            return new LongArrayBlock(rows, Optional.empty(), values);
+            return new LongArrayBlock(rows, nulls(vector, rows), values);
         }
         if (vector instanceof IntVector || vector instanceof DateDayVector) {
             int[] values = new int[rows];
             vector.getDataBuffer().nioBuffer(0, rows * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(values);
-            return new IntArrayBlock(rows, Optional.empty(), values);
+            return new IntArrayBlock(rows, nulls(vector, rows), values);
         }
         if (vector instanceof VarCharVector || vector instanceof VarBinaryVector) {
+            Optional<long[]> nulls = nulls(vector, rows);
             int[] offsets = new int[rows + 1];
             vector.getOffsetBuffer().nioBuffer(0, (rows + 1) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(offsets);
+            if (nulls.isPresent()) {
+                // a trailing null Arrow has not filled yet may hold offset 0: a null is empty; a
+                // null's bytes are never read, so the offsets only need to be ascending
+                for (int i = 1; i <= rows; i++) {
+                    offsets[i] = Math.max(offsets[i], offsets[i - 1]);
+                }
+            }
             int start = offsets[0];
             byte[] bytes = new byte[offsets[rows] - start];
             vector.getDataBuffer().getBytes(start, bytes);
@@ -109,9 +119,32 @@ final class ArrowBlocks
                     offsets[i] -= start;
                 }
             }
-            return new VariableWidthBlock(rows, Slices.wrappedBuffer(bytes), offsets, Optional.empty());
+            return new VariableWidthBlock(rows, Slices.wrappedBuffer(bytes), offsets, nulls);
         }
         return null;
+    }
+
+    /**
+     * Trino's validity bitmap (bit set = not null, bit i of word i / 64) has the layout of Arrow's
+     * validity buffer read as little-endian 64-bit words, so it is one bulk copy; bits past
+     * {@code rows} are cleared. Empty when no position is null.
+     */
+    private static Optional<long[]> nulls(FieldVector vector, int rows)
+    {
+        // Arrow counts nulls up to its value count, which a vector still being filled has not set
+        if (vector.getValueCount() >= rows && vector.getNullCount() == 0) {
+            return Optional.empty();
+        }
+        int words = Bitmap.wordsForBits(rows);
+        ByteBuffer bytes = ByteBuffer.allocate(words * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.put(vector.getValidityBuffer().nioBuffer(0, (rows + 7) / 8));
+        long[] valid = new long[words];
+        bytes.flip().limit(words * Long.BYTES);
+        bytes.asLongBuffer().get(valid);
+        if (rows % 64 != 0) {
+            valid[words - 1] &= (1L << (rows % 64)) - 1;
+        }
+        return Bitmap.hasUnsetBit(valid, 0, rows) ? Optional.of(valid) : Optional.empty();
     }
 
     private static void decimal(DecimalType type, BlockBuilder out, DecimalVector vector, int i)

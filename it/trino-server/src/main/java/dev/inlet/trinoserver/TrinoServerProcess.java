@@ -55,6 +55,7 @@ public final class TrinoServerProcess
         private final Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
         private String heap = "2G";
         private int port;
+        private final List<String> jvmOptions = new ArrayList<>();
 
         private Builder(Path serverTarget, Path home)
         {
@@ -78,6 +79,13 @@ public final class TrinoServerProcess
         public Builder heap(String value)
         {
             heap = value;
+            return this;
+        }
+
+        /** More JVM options for the server, after the built-in ones (e.g. a flight recording). */
+        public Builder jvmOptions(List<String> options)
+        {
+            jvmOptions.addAll(options);
             return this;
         }
 
@@ -117,7 +125,9 @@ public final class TrinoServerProcess
                     "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Djdk.attach.allowAttachSelf=true", "--add-modules=jdk.incubator.vector",
                     "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
                     "-Dconfig=etc/config.properties", "-Dlog.levels-file=etc/log.properties", "-Dlog.output-file=var/log/server.log", "-Dnode.environment=inlet",
-                    "-Dnode.id=inlet-1", "-Dnode.data-dir=" + home.resolve("data").toAbsolutePath(), TrinoServerMain.class.getName()));
+                    "-Dnode.id=inlet-1", "-Dnode.data-dir=" + home.resolve("data").toAbsolutePath()));
+            command.addAll(jvmOptions);
+            command.add(TrinoServerMain.class.getName());
             Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile()).start();
             // a server whose parent was killed (kill -9) keeps running: the next start stops it
             Files.writeString(home.resolve(PID_FILE), Long.toString(process.pid()));

@@ -29,7 +29,9 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.types.Types;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +60,15 @@ public final class IcebergLakeBridge
     public static final int DEFAULT_FORMAT_VERSION = 2;
 
     private final JdbcCatalog catalog;
+    // tables loaded for reading, by path (see readTable); bounded, least recently used out first
+    private final Map<TablePath, Table> readTables = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TablePath, Table> eldest)
+        {
+            return size() > 64;
+        }
+    });
     private final String warehouse;
 
     public IcebergLakeBridge(CatalogDatabase database, String warehouse, S3Settings s3, HadoopSettings hadoop)
@@ -113,6 +124,10 @@ public final class IcebergLakeBridge
         }
         p.put("jdbc.schema-version", "V1");
         p.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
+        // manifests never change once written: keep them in memory, so that planning a query (and
+        // its statistics) of an unchanged table reads nothing from S3; bounded to 32 MiB a catalog
+        p.put(CatalogProperties.IO_MANIFEST_CACHE_ENABLED, "true");
+        p.put(CatalogProperties.IO_MANIFEST_CACHE_MAX_TOTAL_BYTES, Long.toString(32L << 20));
         if (HadoopSettings.isHadoopWarehouse(warehouse)) {
             p.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.hadoop.HadoopFileIO");
         }
@@ -148,6 +163,30 @@ public final class IcebergLakeBridge
     public Table loadTable(TablePath path)
     {
         return lake("load the Iceberg table of " + path, () -> catalog.loadTable(identifier(path)));
+    }
+
+    /**
+     * The table for reading, brought up to date: a table read before is refreshed, which asks the
+     * catalog database for the current metadata file and parses it only if it changed (a new
+     * commit), so a query against an unchanged table reads nothing from S3 to plan. Only for
+     * readers: writers load their own table, as a commit changes the object.
+     */
+    public Table readTable(TablePath path)
+    {
+        Table cached = readTables.get(path);
+        if (cached != null) {
+            try {
+                cached.refresh();
+                return cached;
+            }
+            catch (RuntimeException e) {
+                // dropped, or dropped and created again: load it as new (which reports a missing table)
+                readTables.remove(path, cached);
+            }
+        }
+        Table table = loadTable(path);
+        readTables.put(path, table);
+        return table;
     }
 
     @Override

@@ -64,11 +64,12 @@ public final class IcebergLakeSource
 
     /**
      * The table as loaded once by this source (a source serves one plan, or the splits of one plan): loading
-     * parses the table's whole metadata file, which grows with every snapshot.
+     * parses the table's whole metadata file, which grows with every snapshot. The bridge keeps
+     * tables read before, so a source of an unchanged table costs one catalog query.
      */
     private Table table(TableInfo table)
     {
-        return loaded.computeIfAbsent(table.tableId(), id -> bridge.loadTable(table.path()));
+        return loaded.computeIfAbsent(table.tableId(), id -> bridge.readTable(table.path()));
     }
 
     @Override
