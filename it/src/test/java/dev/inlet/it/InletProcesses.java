@@ -3,6 +3,13 @@
  */
 package dev.inlet.it;
 
+import dev.inlet.catalog.InletCatalog;
+import dev.inlet.catalog.model.DataType;
+import dev.inlet.catalog.model.LakeFormat;
+import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.catalog.model.TablePath;
+import dev.inlet.catalog.testing.S3TestEndpoint;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -113,28 +122,28 @@ final class InletProcesses
     static Path conf(Path dir, int port, String lakeBucketPrefix, String... extra)
             throws IOException
     {
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
                 "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms", "tiering.lease.ttl=3s",
                 "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
-        lines.addAll(java.util.List.of(extra));
-        dev.inlet.catalog.testing.S3TestEndpoint.get().lakeSettings(lakeBucketPrefix).forEach((k, v) -> lines.add(k + "=" + v));
+        lines.addAll(List.of(extra));
+        S3TestEndpoint.get().lakeSettings(lakeBucketPrefix).forEach((k, v) -> lines.add(k + "=" + v));
         Path conf = dir.resolve("inlet.properties");
         Files.writeString(conf, String.join("\n", lines) + "\n");
         return conf;
     }
 
     /** Log tables of {@link AckingWriter} rows, tiered every second: Paimon for names starting with "paimon", Iceberg otherwise. */
-    static void createAckingTables(dev.inlet.catalog.InletCatalog catalog, java.util.List<dev.inlet.catalog.model.TablePath> tables)
+    static void createAckingTables(InletCatalog catalog, List<TablePath> tables)
     {
-        for (dev.inlet.catalog.model.TablePath table : tables) {
+        for (TablePath table : tables) {
             catalog.createDatabase(table.database(), true);
-            catalog.createTable(table, dev.inlet.catalog.model.TableDescriptor.builder()
-                    .column("id", dev.inlet.catalog.model.DataType.bigint(), false)
-                    .column("user_id", dev.inlet.catalog.model.DataType.string(), false)
-                    .column("amount", dev.inlet.catalog.model.DataType.decimal(18, 2))
+            catalog.createTable(table, TableDescriptor.builder()
+                    .column("id", DataType.bigint(), false)
+                    .column("user_id", DataType.string(), false)
+                    .column("amount", DataType.decimal(18, 2))
                     .bucketKey("user_id")
                     .bucketCount(3)
-                    .lakeFormat(table.table().startsWith("paimon") ? dev.inlet.catalog.model.LakeFormat.PAIMON : dev.inlet.catalog.model.LakeFormat.ICEBERG)
+                    .lakeFormat(table.table().startsWith("paimon") ? LakeFormat.PAIMON : LakeFormat.ICEBERG)
                     .freshness(Duration.ofSeconds(1))
                     .build(), false);
         }

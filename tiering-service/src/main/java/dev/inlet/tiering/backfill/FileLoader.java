@@ -8,6 +8,8 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.logstore.client.RowValidator;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.io.InputFile;
 
 import java.io.BufferedWriter;
@@ -19,7 +21,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Reads one source file into checked rows: each row gets the values {@code --partition} supplies,
@@ -34,7 +38,7 @@ final class FileLoader
     private final TableInfo table;
     private final SourceFiles sources;
     private final Map<Integer, Object> supplied;
-    private final java.util.Set<String> suppliedNames;
+    private final Set<String> suppliedNames;
     private final RowValidator validator;
     private final Optional<Rejects> rejects;
     private final BackfillProgress progress;
@@ -48,7 +52,7 @@ final class FileLoader
         this.table = table;
         this.sources = sources;
         this.supplied = Map.copyOf(supplied);
-        this.suppliedNames = supplied.keySet().stream().map(table.descriptor().columnNames()::get).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.suppliedNames = supplied.keySet().stream().map(table.descriptor().columnNames()::get).collect(Collectors.toUnmodifiableSet());
         this.validator = new RowValidator(table.path(), table.descriptor());
         this.rejects = rejects;
         this.progress = progress;
@@ -82,12 +86,6 @@ final class FileLoader
         return sources;
     }
 
-    /** The values --partition supplies, by column index. */
-    Map<Integer, Object> supplied()
-    {
-        return supplied;
-    }
-
     /**
      * Reads a Parquet file column by column into {@code sink} (which takes each batch over), or
      * returns -1 if its columns are not stored so that it can be (then {@link #load} reads it).
@@ -95,7 +93,7 @@ final class FileLoader
      * @return the rows given to the sink
      * @throws InletException {@code BACKFILL_INVALID_INPUT} naming the file, row and column
      */
-    long loadColumnar(SourceFile file, InputFile input, org.apache.arrow.memory.BufferAllocator allocator, int batchRows, Consumer<org.apache.arrow.vector.VectorSchemaRoot> sink)
+    long loadColumnar(SourceFile file, InputFile input, BufferAllocator allocator, int batchRows, Consumer<VectorSchemaRoot> sink)
     {
         Optional<ParquetBatches> opened = ParquetBatches.open(file, input, table.descriptor(), supplied, allocator, batchRows);
         if (opened.isEmpty()) {

@@ -9,12 +9,14 @@ import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ArrowValues;
 import dev.inlet.logstore.arrow.ParquetColumnCopier;
+import dev.inlet.logstore.arrow.SizedBatches;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.io.InputFile;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.page.PageReadStore;
@@ -45,13 +47,13 @@ final class ParquetBatches
     private final TableDescriptor table;
     private final ParquetFileReader reader;
     private final Schema schema;
-    private final BufferAllocator allocator;
     private final int batchRows;
     // per table column: its file column, or null (absent: null, or supplied by --partition)
     private final ColumnDescriptor[] descriptors;
     private final ParquetColumnCopier[] copiers;
     private final Map<Integer, Object> supplied;
-    private final String createdBy;
+    private final VersionParser.ParsedVersion writer;
+    private final SizedBatches batches;
     private ColumnReader[] columns;
     private long groupRowsLeft;
     private long rowsRead;
@@ -66,9 +68,9 @@ final class ParquetBatches
         this.descriptors = descriptors;
         this.copiers = copiers;
         this.supplied = supplied;
-        this.allocator = allocator;
         this.batchRows = batchRows;
-        this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        this.writer = ParquetColumnCopier.writerVersion(reader.getFooter().getFileMetaData().getCreatedBy());
+        this.batches = new SizedBatches(schema, allocator);
     }
 
     /**
@@ -164,7 +166,7 @@ final class ParquetBatches
             throw new SourceRows.BadRow("File " + file.location() + " is corrupt after row " + rowsRead + ": " + e.getMessage(), true, e);
         }
         int rows = (int) Math.min(batchRows, groupRowsLeft);
-        VectorSchemaRoot root = ArrowValues.allocate(schema, rows, allocator);
+        VectorSchemaRoot root = batches.allocate(rows);
         try {
             List<FieldVector> vectors = root.getFieldVectors();
             for (int c = 0; c < vectors.size(); c++) {
@@ -195,6 +197,7 @@ final class ParquetBatches
                 }
             }
             root.setRowCount(rows);
+            batches.filled(root);
             groupRowsLeft -= rows;
             rowsRead += rows;
             return root;
@@ -228,7 +231,7 @@ final class ParquetBatches
             columns = new ColumnReader[descriptors.length];
             for (int c = 0; c < descriptors.length; c++) {
                 if (descriptors[c] != null) {
-                    columns[c] = ParquetColumnCopier.columnReader(descriptors[c], pages, createdBy);
+                    columns[c] = ParquetColumnCopier.columnReader(descriptors[c], pages, writer);
                 }
             }
             groupRowsLeft = pages.getRowCount();

@@ -4,8 +4,11 @@
 package dev.inlet.union.lake;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a lake snapshot's file metadata says of its rows, per column: how many are null, and the
@@ -38,13 +41,13 @@ public record LakeStatistics(long rows, Map<String, Column> columns)
         private final Map<String, Object> min = new HashMap<>();
         private final Map<String, Object> max = new HashMap<>();
         // columns some file had no null count, or no bounds, for
-        private final java.util.Set<String> nullsUnknown = new java.util.HashSet<>();
-        private final java.util.Set<String> boundsUnknown = new java.util.HashSet<>();
-        private final java.util.List<String> names;
+        private final Set<String> nullsUnknown = new HashSet<>();
+        private final Set<String> boundsUnknown = new HashSet<>();
+        private final List<String> names;
 
-        public Builder(java.util.List<String> names)
+        public Builder(List<String> names)
         {
-            this.names = java.util.List.copyOf(names);
+            this.names = List.copyOf(names);
         }
 
         /** Adds one file's rows. */

@@ -18,8 +18,13 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.parquet.VersionParser;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReaderImpl;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
@@ -44,21 +49,28 @@ public interface ParquetColumnCopier
      */
     void copy(ColumnReader column, int maxDefinition, FieldVector vector, int rows);
 
+    /** Column readers need a value converter; the copiers read the primitive getters instead. */
+    PrimitiveConverter NO_CONVERTER = new PrimitiveConverter() {};
+
     /**
-     * A reader of one column chunk of a row group, for {@link #copy}. {@code createdBy} is the
-     * file's writer (its footer's {@code created_by}), which Parquet uses only to work around
-     * statistics bugs of old writers.
+     * The writer of a file from its footer's {@code created_by}, for {@link #columnReader}: Parquet
+     * uses it only to work around statistics bugs of old writers. Null if it cannot be parsed.
+     * Parsed once per file.
      */
-    static ColumnReader columnReader(org.apache.parquet.column.ColumnDescriptor column, org.apache.parquet.column.page.PageReadStore pages, String createdBy)
+    static VersionParser.ParsedVersion writerVersion(String createdBy)
     {
-        org.apache.parquet.VersionParser.ParsedVersion writer;
         try {
-            writer = org.apache.parquet.VersionParser.parse(createdBy);
+            return VersionParser.parse(createdBy);
         }
-        catch (RuntimeException | org.apache.parquet.VersionParser.VersionParseException e) {
-            writer = null;
+        catch (RuntimeException | VersionParser.VersionParseException e) {
+            return null;
         }
-        return new org.apache.parquet.column.impl.ColumnReaderImpl(column, pages.getPageReader(column), new org.apache.parquet.io.api.PrimitiveConverter() {}, writer);
+    }
+
+    /** A reader of one column chunk of a row group, for {@link #copy}; {@code writer} from {@link #writerVersion}. */
+    static ColumnReader columnReader(ColumnDescriptor column, PageReadStore pages, VersionParser.ParsedVersion writer)
+    {
+        return new ColumnReaderImpl(column, pages.getPageReader(column), NO_CONVERTER, writer);
     }
 
     /**

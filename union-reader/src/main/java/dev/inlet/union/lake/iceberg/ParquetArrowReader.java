@@ -9,9 +9,9 @@ import dev.inlet.catalog.lake.iceberg.ParquetInput;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.arrow.ParquetColumnCopier;
+import dev.inlet.logstore.arrow.SizedBatches;
 import dev.inlet.union.lake.LakeBatchReader;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -21,6 +21,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.parquet.ParquetMetricsRowGroupFilter;
 import org.apache.iceberg.types.Types;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.page.PageReadStore;
@@ -49,17 +50,13 @@ final class ParquetArrowReader
 
     private final ParquetFileReader file;
     private final Schema schema;
-    private final BufferAllocator allocator;
     private final int batchRows;
     private final List<ColumnDescriptor> descriptors;
     private final List<ParquetColumnCopier> copiers;
     private final List<BlockMetaData> groups;
     private final boolean[] readGroup;
-    private final String createdBy;
-    // bytes a value of each variable-width column took in its last batch: the next batch's vector
-    // is allocated for that much, since growing it by doubling copies and zeroes the buffer each
-    // time (a quarter of the string columns' decoding time before)
-    private final double[] bytesPerValue;
+    private final VersionParser.ParsedVersion writer;
+    private final SizedBatches batches;
     private int nextGroup;
     private ColumnReader[] columnReaders;
     private long groupRowsLeft;
@@ -69,14 +66,13 @@ final class ParquetArrowReader
     {
         this.file = file;
         this.schema = schema;
-        this.allocator = allocator;
         this.batchRows = batchRows;
         this.descriptors = descriptors;
         this.copiers = copiers;
         this.groups = file.getRowGroups();
         this.readGroup = readGroup;
-        this.createdBy = file.getFooter().getFileMetaData().getCreatedBy();
-        this.bytesPerValue = new double[descriptors.size()];
+        this.writer = ParquetColumnCopier.writerVersion(file.getFooter().getFileMetaData().getCreatedBy());
+        this.batches = new SizedBatches(schema, allocator);
     }
 
     /**
@@ -91,7 +87,7 @@ final class ParquetArrowReader
         }
         ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
                 .withRange(task.start(), task.start() + task.length())
-                // a row group's column chunks in parallel range requests (see ParquetInput)
+                // a row group's column chunks in parallel range requests (RangeReadStream)
                 .withUseHadoopVectoredIo(true)
                 .build();
         ParquetFileReader file;
@@ -153,7 +149,7 @@ final class ParquetArrowReader
                 return null;
             }
             int rows = (int) Math.min(batchRows, groupRowsLeft);
-            VectorSchemaRoot root = allocate(rows);
+            VectorSchemaRoot root = batches.allocate(rows);
             try {
                 List<FieldVector> vectors = root.getFieldVectors();
                 for (int c = 0; c < vectors.size(); c++) {
@@ -162,11 +158,7 @@ final class ParquetArrowReader
                     }
                 }
                 root.setRowCount(rows);
-                for (int c = 0; c < vectors.size(); c++) {
-                    if (vectors.get(c) instanceof BaseVariableWidthVector variable) {
-                        bytesPerValue[c] = (double) variable.getEndOffset(rows - 1) / rows;
-                    }
-                }
+                batches.filled(root);
                 groupRowsLeft -= rows;
                 return root;
             }
@@ -179,24 +171,6 @@ final class ParquetArrowReader
             throw e instanceof InletException inlet ? inlet
                     : new InletException(InletErrorCode.LAKE_FAILURE, "Reading Iceberg data file " + file.getFile() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private VectorSchemaRoot allocate(int rows)
-    {
-        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-        List<FieldVector> vectors = root.getFieldVectors();
-        for (int c = 0; c < vectors.size(); c++) {
-            FieldVector vector = vectors.get(c);
-            if (vector instanceof BaseVariableWidthVector variable && bytesPerValue[c] > 0) {
-                // a little more than the last batch, so that a similar batch does not grow once
-                variable.setInitialCapacity(rows, bytesPerValue[c] * 1.1 + 1);
-            }
-            else {
-                vector.setInitialCapacity(rows);
-            }
-            vector.allocateNew();
-        }
-        return root;
     }
 
     private boolean nextRowGroup()
@@ -225,7 +199,7 @@ final class ParquetArrowReader
             for (int c = 0; c < descriptors.size(); c++) {
                 ColumnDescriptor descriptor = descriptors.get(c);
                 if (descriptor != null) {
-                    columnReaders[c] = ParquetColumnCopier.columnReader(descriptor, pages, createdBy);
+                    columnReaders[c] = ParquetColumnCopier.columnReader(descriptor, pages, writer);
                 }
             }
             groupRowsLeft = pages.getRowCount();
