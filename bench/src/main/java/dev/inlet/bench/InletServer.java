@@ -72,7 +72,7 @@ public final class InletServer
         requireNonNull(settings, "settings is null");
         Files.createDirectories(directory);
         int port = freePort();
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + directory.resolve("data"), "server.port=" + port, "server.metrics.port=0"));
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + directory.resolve("data"), "server.port=" + port, "server.metrics.port=0", "server.lookup.port=-1"));
         settings.forEach((key, value) -> lines.add(key + "=" + value));
         lines.add("");
         Path conf = directory.resolve("inlet.properties");

@@ -59,6 +59,8 @@ final class LookupLoad
      *
      * @param lookups every lookup's latency, sorted
      * @param serviceTimes each measured request's time from send to answer, sorted
+     * @param sendDelays each measured request's time from its due time (its last key's arrival)
+     *     to its send, sorted: the wait for a free thread and the thread's wake-up
      * @param achievedRate measured lookups answered per second, from the first one's arrival to
      *     the last answer
      * @param missing lookups whose key had no row (0 unless the load is wrong)
@@ -66,7 +68,7 @@ final class LookupLoad
      * @param warmupIncluded true if the run stopped before the measured window, so that the
      *     latencies and the rate are of every answered lookup, the warm-up's included
      */
-    record Result(long[] lookups, long[] serviceTimes, double achievedRate, long requests, long missing, boolean lagged, boolean warmupIncluded)
+    record Result(long[] lookups, long[] serviceTimes, long[] sendDelays, double achievedRate, long requests, long missing, boolean lagged, boolean warmupIncluded)
     {
         long percentile(double q)
         {
@@ -99,6 +101,7 @@ final class LookupLoad
         long requests = (total + batch - 1) / batch;
         long[] latency = new long[(int) total];
         long[] service = new long[(int) requests];
+        long[] sendDelay = new long[(int) requests];
         long[] sentFlags = new long[(int) requests];
         double interval = 1e9 / rate;
         long start = System.nanoTime() + 100_000_000L;
@@ -137,6 +140,7 @@ final class LookupLoad
                             }
                         }
                         service[(int) j] = answered - sent;
+                        sendDelay[(int) j] = sent - due;
                         sentFlags[(int) j] = 1;
                         lastAnyAnswer.accumulateAndGet(answered, Math::max);
                         if (last >= warmupLookups) {
@@ -169,11 +173,13 @@ final class LookupLoad
         long[] measured = new long[(int) (total - measuredFrom)];
         int n = 0;
         long[] services = new long[(int) (requests - firstMeasuredRequest)];
+        long[] delays = new long[services.length];
         int s = 0;
         for (long j = firstMeasuredRequest; j < requests; j++) {
             if (sentFlags[(int) j] == 0) {
                 continue;
             }
+            delays[s] = sendDelay[(int) j];
             services[s++] = service[(int) j];
             int first = (int) (j * batch);
             int last = (int) Math.min(first + (long) batch, total) - 1;
@@ -183,11 +189,13 @@ final class LookupLoad
         }
         measured = Arrays.copyOf(measured, n);
         services = Arrays.copyOf(services, s);
+        delays = Arrays.copyOf(delays, s);
+        Arrays.sort(delays);
         Arrays.sort(measured);
         Arrays.sort(services);
         long firstArrival = start + (long) (measuredFrom * interval);
         double achieved = n == 0 ? 0 : n / ((lastAnswer.get() - firstArrival) / 1e9);
-        return new Result(measured, services, achieved, s, missing.get(), failed instanceof LaggedException, warmupIncluded);
+        return new Result(measured, services, delays, achieved, s, missing.get(), failed instanceof LaggedException, warmupIncluded);
     }
 
     private static final class LaggedException

@@ -24,7 +24,7 @@ final class CliHotStore
             throws IOException
     {
         this.config = dir.resolve("inlet.properties");
-        Files.writeString(config, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=0", "server.metrics.port=0"));
+        Files.writeString(config, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=0", "server.metrics.port=0", "server.lookup.port=-1"));
         this.server = LogStoreServer.start(InletConfig.load(config));
         Files.writeString(config, Files.readString(config).replace("server.port=0", "server.port=" + server.port()) + "\nserver.endpoint=grpc://127.0.0.1:" + server.port());
     }

@@ -103,7 +103,7 @@ class InletLauncherIT
 
         int hotPort = dev.inlet.catalog.testing.FreePorts.loopback();
         Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--s3-port", "0", "--trino-port", "0", "--status-interval", "2s",
-                "--set", "server.port=" + hotPort, "--set", "server.metrics.port=0", "--set", "tiering.metrics.port=0").directory(dir.toFile()).redirectErrorStream(true).start();
+                "--set", "server.port=" + hotPort, "--set", "server.metrics.port=0", "--set", "server.lookup.port=-1", "--set", "tiering.metrics.port=0").directory(dir.toFile()).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8))) {

@@ -58,7 +58,7 @@ class HotStoreCrashIT
     {
         Path conf = dir.resolve("inlet.properties");
         int port = dev.inlet.catalog.testing.FreePorts.loopback();
-        Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+        Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0", "server.lookup.port=-1",
                 "server.endpoint=grpc://127.0.0.1:" + port, "log.segment.bytes=1048576"));
         try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
             catalog.createDatabase("crash", false);
@@ -140,7 +140,7 @@ class HotStoreCrashIT
     {
         Path conf = dir.resolve("inlet.properties");
         int port = dev.inlet.catalog.testing.FreePorts.loopback();
-        Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+        Files.writeString(conf, String.join("\n", "data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0", "server.lookup.port=-1",
                 "server.endpoint=grpc://127.0.0.1:" + port, "log.segment.bytes=1048576", "kv.snapshot.interval=2s", "kv.auto-increment.range=50"));
         try (InletCatalog catalog = new InletCatalog(CatalogSettings.fromConfig(InletConfig.load(conf)))) {
             catalog.createDatabase("crash", false);

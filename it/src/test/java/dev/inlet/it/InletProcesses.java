@@ -122,7 +122,7 @@ final class InletProcesses
     static Path conf(Path dir, int port, String lakeBucketPrefix, String... extra)
             throws IOException
     {
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0", "server.lookup.port=-1",
                 "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms", "tiering.lease.ttl=3s",
                 "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
         lines.addAll(List.of(extra));

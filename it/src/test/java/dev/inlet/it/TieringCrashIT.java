@@ -204,7 +204,7 @@ class TieringCrashIT
     /** The hot store on {@code port}, quick tiering turns and retries (a 3 s lease), lake tables in a new bucket. */
     private List<String> settings(int port, String bucketPrefix)
     {
-        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0",
+        List<String> lines = new ArrayList<>(List.of("data-dir=" + dir.resolve("data"), "server.port=" + port, "server.metrics.port=0", "server.lookup.port=-1",
                 "server.endpoint=grpc://127.0.0.1:" + port, "tiering.metrics.port=0", "tiering.discovery-interval=200ms",
                 "tiering.lease.ttl=3s", "tiering.retry.initial-backoff=100ms", "tiering.retry.max-backoff=1s"));
         S3TestEndpoint.get().lakeSettings(bucketPrefix).forEach((k, v) -> lines.add(k + "=" + v));

@@ -54,7 +54,7 @@ class TrinoServerIT
         int s3Port = FreePorts.loopback();
         Path data = dir.resolve("data");
         Path conf = dir.resolve("inlet.properties");
-        Files.writeString(conf, String.join("\n", "data-dir=" + data, "server.port=" + hotPort, "server.endpoint=grpc://127.0.0.1:" + hotPort, "server.metrics.port=0",
+        Files.writeString(conf, String.join("\n", "data-dir=" + data, "server.port=" + hotPort, "server.endpoint=grpc://127.0.0.1:" + hotPort, "server.metrics.port=0", "server.lookup.port=-1",
                 "tiering.metrics.port=0", "tiering.discovery-interval=200ms", "s3.endpoint=http://127.0.0.1:" + s3Port) + "\n");
         Process local = new ProcessBuilder(DIST.resolve("bin/inlet").toString(), "local", "--no-demo", "--no-trino", "--s3-port", Integer.toString(s3Port), "--config", conf.toString())
                 .redirectErrorStream(true)

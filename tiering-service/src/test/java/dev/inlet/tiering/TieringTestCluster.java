@@ -47,6 +47,7 @@ public final class TieringTestCluster
         settings.put("data-dir", dir.toString());
         settings.put("server.port", "0");
         settings.put("server.metrics.port", "0");
+        settings.put("server.lookup.port", "-1");
         // a real S3 for tables with a lake format
         settings.putAll(S3TestEndpoint.get().lakeSettings("tiering"));
         this.config = InletConfig.of(settings);
@@ -88,6 +89,7 @@ public final class TieringTestCluster
         Map<String, String> settings = new LinkedHashMap<>(config.values());
         settings.remove("server.port");
         settings.remove("server.metrics.port");
+        settings.remove("server.lookup.port");
         settings.put("server.endpoint", endpoint());
         return settings;
     }

@@ -56,6 +56,8 @@ public final class InletClient
     private final java.util.Map<String, TableHandle> tables = new java.util.concurrent.ConcurrentHashMap<>();
     // one lookup stream per table and kind, shared by every thread (guarded by itself)
     private final java.util.Map<String, LookupStream> lookupStreams = new java.util.HashMap<>();
+    // connections to the lookup port, when the server has one (else lookups use the streams above)
+    private final LookupConnections lookupConnections = new LookupConnections(this);
 
     private InletClient(ClientConfig config, BufferAllocator allocator, FlightClient flight)
     {
@@ -333,9 +335,15 @@ public final class InletClient
         }
     }
 
+    LookupConnections lookupConnections()
+    {
+        return lookupConnections;
+    }
+
     @Override
     public void close()
     {
+        lookupConnections.close();
         synchronized (lookupStreams) {
             lookupStreams.values().forEach(LookupStream::close);
             lookupStreams.clear();

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Point and prefix lookups of {@link InletClient}, sent on the table's lookup stream ({@link LookupStream}). */
+/**
+ * Point and prefix lookups of {@link InletClient}: on the server's lookup port ({@link
+ * LookupConnections}) when it has one, else on the table's Flight lookup stream ({@link LookupStream}).
+ */
 final class Lookups
 {
     private Lookups() {}
@@ -35,7 +38,9 @@ final class Lookups
 
     private static void request(InletClient client, TableHandle table, List<Object[]> keys, boolean prefix, boolean insertIfAbsent, RowSink sink)
     {
-        for (LookupStream.RowAt row : client.lookupOnStream(table, prefix, keys, insertIfAbsent)) {
+        LookupConnections port = client.lookupConnections();
+        List<LookupStream.RowAt> rows = port.available() ? port.request(table, prefix, keys, insertIfAbsent) : client.lookupOnStream(table, prefix, keys, insertIfAbsent);
+        for (LookupStream.RowAt row : rows) {
             sink.accept(row.keyIndex(), row.row());
         }
     }

@@ -27,6 +27,8 @@ public final class Actions
      * {@link LookupMessages}. Not JSON: keys and rows travel as Arrow record batches.
      */
     public static final String LOOKUP = "lookup";
+    /** The port of the binary lookup protocol ({@link LookupFrames}); body {@code {"v":1}}, result {@link LookupPortResult}. */
+    public static final String LOOKUP_PORT = "lookup-port";
 
     private Actions() {}
 
@@ -54,6 +56,11 @@ public final class Actions
             @JsonProperty("buckets") List<Integer> buckets,
             @JsonProperty("spec") OffsetSpec spec,
             @JsonProperty("timestamp") long timestamp) {}
+
+    public record LookupPortRequest(@JsonProperty("v") int v) {}
+
+    /** @param port the lookup port on the Flight endpoint's host; 0 if the server has it off (use the Flight lookup stream) */
+    public record LookupPortResult(@JsonProperty("v") int v, @JsonProperty("port") int port) {}
 
     public record BucketOffset(@JsonProperty("bucket") int bucket, @JsonProperty("offset") long offset) {}
 

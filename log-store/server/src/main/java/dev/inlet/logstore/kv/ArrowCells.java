@@ -5,6 +5,7 @@ package dev.inlet.logstore.kv;
 
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.logstore.arrow.ArrowValues;
+import dev.inlet.logstore.protocol.ValueCodec;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;

@@ -5,6 +5,7 @@ package dev.inlet.logstore.kv;
 
 import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.TableDescriptor;
+import dev.inlet.logstore.protocol.ValueCodec;
 import org.apache.arrow.vector.FieldVector;
 
 import java.util.ArrayList;

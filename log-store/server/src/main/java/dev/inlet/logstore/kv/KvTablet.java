@@ -308,6 +308,36 @@ public final class KvTablet
             }
             if (written) {
                 staged = uncommitted.toArray(Batch[]::new);
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until every batch staged so far is in RocksDB: a reader that found a key only in a
+     * staged batch (another writer's, not acknowledged yet) reads it once it is.
+     *
+     * @throws InletException {@code SERVER_UNAVAILABLE} if that takes longer than {@code timeout}
+     *     or an append failed
+     */
+    public void awaitStagedWritten(java.time.Duration timeout)
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            long last = nextToken - 1;
+            while (!uncommitted.isEmpty() && uncommitted.peekFirst().token <= last) {
+                checkHealthy();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Writes staged in " + name + " were not durable within " + timeout.toSeconds() + "s");
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Interrupted while waiting for writes staged in " + name);
+                }
             }
         }
     }
@@ -319,6 +349,9 @@ public final class KvTablet
     public void abort(long token, Throwable cause)
     {
         failure = cause;
+        synchronized (this) {
+            notifyAll(); // readers waiting for staged writes see the failure
+        }
         log.error("Append to {} failed after its rows were merged; its key-value state is refused until a restart rebuilds it from the log", name, cause);
     }
 

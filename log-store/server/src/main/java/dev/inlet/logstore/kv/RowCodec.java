@@ -7,6 +7,7 @@ import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.DataType;
 import dev.inlet.catalog.model.TableDescriptor;
 import dev.inlet.catalog.model.TypeRoot;
+import dev.inlet.logstore.protocol.ValueCodec;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 
@@ -167,15 +168,7 @@ public final class RowCodec
         ByteBuffer in = ByteBuffer.wrap(bytes);
         int rowSchema = in.getInt();
         TableDescriptor written = rowSchema == reader.schemaId() ? reader.descriptor() : schemas.apply(rowSchema);
-        List<Column> columns = written.columns();
-        byte[] nulls = new byte[(columns.size() + 7) / 8];
-        in.get(nulls);
-        Object[] values = new Object[columns.size()];
-        for (int c = 0; c < columns.size(); c++) {
-            if ((nulls[c / 8] & (1 << (c % 8))) == 0) {
-                values[c] = ValueCodec.read(in, columns.get(c).type());
-            }
-        }
+        Object[] values = ValueCodec.readValues(in, written.columns());
         if (rowSchema == reader.schemaId()) {
             return values;
         }
@@ -187,6 +180,12 @@ public final class RowCodec
             }
         }
         return row;
+    }
+
+    /** {@code value} in {@code reader}'s schema: itself if written with it, else decoded and encoded again. */
+    public byte[] inSchema(byte[] value, TableSchema reader)
+    {
+        return ByteBuffer.wrap(value).getInt(0) == reader.schemaId() ? value : encode(decode(value, reader), reader);
     }
 
     /** Where each column of {@code from} is in {@code to}, by column id; -1 if {@code to} lacks it. */

@@ -105,6 +105,14 @@ final class InletFlightProducer
         };
     }
 
+    // set once the lookup port listens (before the server is returned to anyone); 0 while it is off
+    private volatile int lookupPort;
+
+    void lookupPort(int port)
+    {
+        this.lookupPort = port;
+    }
+
     // lookup streams stay open as long as their clients like: a stopping server ends them
     private record OpenLookupStream(FlightStream keys, Thread handler) {}
 
@@ -231,6 +239,7 @@ final class InletFlightProducer
                     HotTable table = store.refresh(store.table(request.table()));
                     yield new Actions.TableResult(1, table.path().toString(), table.info().tableId(), table.info().schemaId(), DescriptorCodec.encode(table.descriptor()));
                 }
+                case Actions.LOOKUP_PORT -> new Actions.LookupPortResult(1, lookupPort);
                 case Actions.OFFSETS -> offsets(ProtocolJson.read(action.getBody(), Actions.OffsetsRequest.class, "offsets request"));
                 case Actions.LIST_PARTITIONS -> {
                     Actions.TableRequest request = ProtocolJson.read(action.getBody(), Actions.TableRequest.class, "list-partitions request");
@@ -248,7 +257,7 @@ final class InletFlightProducer
                     yield null;
                 }
                 default -> throw new InletException(InletErrorCode.MALFORMED_REQUEST, "Unknown action '" + action.getType() + "'; known: "
-                        + List.of(Actions.DESCRIBE_TABLE, Actions.OFFSETS, Actions.LIST_PARTITIONS, Actions.DROP_PARTITION, Actions.LOOKUP));
+                        + List.of(Actions.DESCRIBE_TABLE, Actions.OFFSETS, Actions.LIST_PARTITIONS, Actions.DROP_PARTITION, Actions.LOOKUP, Actions.LOOKUP_PORT));
             };
             if (result != null) {
                 listener.onNext(new Result(ProtocolJson.write(result)));
@@ -294,6 +303,7 @@ final class InletFlightProducer
         listener.onNext(new ActionType(Actions.LIST_PARTITIONS, "A table's partitions"));
         listener.onNext(new ActionType(Actions.DROP_PARTITION, "Delete a partition's hot data"));
         listener.onNext(new ActionType(Actions.LOOKUP, "Point or prefix lookups in a primary-key table (binary body, see docs/protocol.md)"));
+        listener.onNext(new ActionType(Actions.LOOKUP_PORT, "The port of the binary lookup protocol (0: off)"));
         listener.onCompleted();
     }
 }

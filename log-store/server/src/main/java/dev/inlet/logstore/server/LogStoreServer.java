@@ -42,10 +42,12 @@ public final class LogStoreServer
     private final Location location;
     private final int metricsPort;
     private final RetentionService retention;
+    private final LookupPort lookupPort;
 
     private LogStoreServer(BufferAllocator allocator, InletCatalog catalog, StorageRuntime storage, HotStore store, ServerMetrics metrics, FlightServer flight,
-            Location location, int metricsPort, RetentionService retention, InletFlightProducer producer)
+            Location location, int metricsPort, RetentionService retention, InletFlightProducer producer, LookupPort lookupPort)
     {
+        this.lookupPort = lookupPort;
         this.allocator = allocator;
         this.catalog = catalog;
         this.storage = storage;
@@ -100,12 +102,32 @@ public final class LogStoreServer
         if (metricsPort != 0) {
             metricsPort = metrics.serve(host, Math.max(metricsPort, 0));
         }
+        // no TLS on the lookup port: with TLS on, lookups stay on the (encrypted) Flight stream
+        int lookupPortNumber = cert.isPresent() ? 0 : config.get(ServerOptions.LOOKUP_PORT);
+        LookupPort lookupPort = null;
+        if (lookupPortNumber != 0) {
+            try {
+                lookupPort = LookupPort.start(store, allocator, metrics, host, Math.max(lookupPortNumber, 0), config.getOptional(ClientOptions.AUTH_TOKEN),
+                        config.get(ServerOptions.LOOKUP_MAX_CONNECTIONS), config.get(ServerOptions.MAX_BATCH_BYTES));
+            }
+            catch (IOException e) {
+                metrics.close();
+                closeQuietly(flight);
+                store.close();
+                storage.close();
+                catalog.close();
+                allocator.close();
+                throw e;
+            }
+            producer.lookupPort(lookupPort.port());
+        }
         RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES), metrics,
                 config.get(ServerOptions.KV_SNAPSHOT_INTERVAL),
                 config.getOptional(ServerOptions.KV_SNAPSHOT_REMOTE_DIR).map(dir -> new KvSnapshotUploader(settings.s3().newClient(), java.net.URI.create(dir))).orElse(null));
-        LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {})", location.getUri(), dataDir, storage.flushPolicyName(),
-                config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off");
-        return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention, producer);
+        LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {}, lookup port {})", location.getUri(), dataDir, storage.flushPolicyName(),
+                config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off",
+                lookupPort != null ? host + ":" + lookupPort.port() : cert.isPresent() ? "off (TLS)" : "off");
+        return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention, producer, lookupPort);
     }
 
     public Location location()
@@ -123,6 +145,18 @@ public final class LogStoreServer
         return metricsPort;
     }
 
+    /** Open connections on the lookup port (0 if it is off). */
+    int lookupConnections()
+    {
+        return lookupPort == null ? 0 : lookupPort.connections();
+    }
+
+    /** The lookup port, or 0 if it is off. */
+    public int lookupPort()
+    {
+        return lookupPort == null ? 0 : lookupPort.port();
+    }
+
     /** Snapshots the key-value state of every open primary-key table's buckets once (the service also does it periodically). */
     public void snapshotKvState()
     {
@@ -135,6 +169,17 @@ public final class LogStoreServer
         retention.runOnce();
     }
 
+    private static void closeQuietly(FlightServer flight)
+    {
+        try {
+            flight.shutdown();
+            flight.close();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close()
     {
@@ -143,6 +188,9 @@ public final class LogStoreServer
         try {
             flight.shutdown();
             producer.stopLookupStreams();
+            if (lookupPort != null) {
+                lookupPort.close();
+            }
             // in-flight calls finish; a client that keeps a stream open past the grace period is cut off
             if (!flight.awaitTermination(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 LOG.warn("Calls still open after {}s; closing them", SHUTDOWN_GRACE.toSeconds());

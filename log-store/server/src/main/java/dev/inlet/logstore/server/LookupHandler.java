@@ -35,10 +35,15 @@ import java.util.Map;
  */
 final class LookupHandler
 {
+    // how long an insert-if-absent waits for another request's insert of the same key to be durable
+    private static final java.time.Duration INSERT_WAIT = java.time.Duration.ofSeconds(30);
+
     private final HotStore store;
     private final BufferAllocator allocator;
     private final long maxBatchBytes;
     private volatile CachedSchema lastSchema;
+    private volatile KeyPlan lastPointPlan;
+    private volatile KeyPlan lastPrefixPlan;
 
     LookupHandler(HotStore store, BufferAllocator allocator, long maxBatchBytes)
     {
@@ -101,30 +106,86 @@ final class LookupHandler
         return LookupMessages.keyColumns(table.descriptor(), prefix);
     }
 
+    /** The key columns of a lookup kind in a table definition and where they sit in a row. */
+    private record KeyPlan(TableDescriptor descriptor, boolean prefix, List<Column> keyColumns, int[] positions) {}
+
+    /**
+     * The key plan of the table's current definition, made once per definition and kind rather than
+     * per request (the last two are kept: a lookup port serves few tables).
+     */
+    private KeyPlan plan(HotTable table, boolean prefix, boolean insertIfAbsent)
+    {
+        TableDescriptor descriptor = table.descriptor();
+        KeyPlan cached = prefix ? lastPrefixPlan : lastPointPlan;
+        if (cached != null && cached.descriptor() == descriptor && !(prefix && insertIfAbsent)) {
+            return cached;
+        }
+        List<Column> keyColumns = keyColumns(table, prefix, insertIfAbsent);
+        List<String> names = descriptor.columnNames();
+        KeyPlan plan = new KeyPlan(descriptor, prefix, keyColumns, keyColumns.stream().mapToInt(column -> names.indexOf(column.name())).toArray());
+        if (prefix) {
+            lastPrefixPlan = plan;
+        }
+        else {
+            lastPointPlan = plan;
+        }
+        return plan;
+    }
+
+    /** The columns a lookup's keys hold, in order; cached per table definition. */
+    List<Column> keyColumnsOf(HotTable table, boolean prefix, boolean insertIfAbsent)
+    {
+        return plan(table, prefix, insertIfAbsent).keyColumns();
+    }
+
     /** Looks up the keys of {@code keyRoot} (the {@link #keyColumns}); rows come in {@code schema}. */
     Answer lookup(HotTable table, TableSchema schema, VectorSchemaRoot keyRoot, boolean prefix, boolean insertIfAbsent)
     {
-        List<Column> keyColumns = keyColumns(table, prefix, insertIfAbsent);
+        List<Column> keyColumns = keyColumnsOf(table, prefix, insertIfAbsent);
         List<String> names = keyRoot.getSchema().getFields().stream().map(f -> f.getName()).toList();
         if (!names.equals(keyColumns.stream().map(Column::name).toList())) {
             throw new InletException(InletErrorCode.BATCH_SCHEMA_MISMATCH, "Lookup keys for " + table.path() + " have columns " + names + "; expected "
                     + keyColumns.stream().map(Column::name).toList());
         }
-        List<Located> keys = readKeys(table, keyColumns, keyRoot, insertIfAbsent);
-        KvTableState state = table.kv();
-        List<byte[]> rows = new ArrayList<>();
-        List<Integer> keyIndexes = new ArrayList<>();
-        Map<HotBucket, List<Located>> missing = new LinkedHashMap<>();
-        for (Located key : keys) {
-            if (key.bucket() == null) {
-                continue; // its partition does not exist: no rows
+        List<FieldVector> vectors = keyRoot.getFieldVectors();
+        Object[][] keys = new Object[keyRoot.getRowCount()][];
+        for (int r = 0; r < keys.length; r++) {
+            Object[] key = new Object[keyColumns.size()];
+            for (int c = 0; c < key.length; c++) {
+                key[c] = ArrowValues.get(vectors.get(c), r);
             }
-            if (prefix) {
+            keys[r] = key;
+        }
+        return lookup(table, schema, keys, prefix, insertIfAbsent);
+    }
+
+    /**
+     * Looks up {@code keys}, each the values of the {@link #keyColumns} in order; rows come in
+     * {@code schema}, each with the position of the key it answers.
+     */
+    Answer lookup(HotTable table, TableSchema schema, Object[][] keyValues, boolean prefix, boolean insertIfAbsent)
+    {
+        KeyPlan plan = plan(table, prefix, insertIfAbsent);
+        List<Located> keys = readKeys(table, plan, keyValues, insertIfAbsent);
+        KvTableState state = table.kv();
+        List<byte[]> rows = new ArrayList<>(keys.size());
+        List<Integer> keyIndexes = new ArrayList<>(keys.size());
+        if (prefix) {
+            for (Located key : keys) {
+                if (key.bucket() == null) {
+                    continue; // its partition does not exist: no rows
+                }
                 for (byte[] row : key.bucket().kv().prefixLookupValues(state.keys().encodeBucketKeyPrefix(key.key()))) {
                     rows.add(row);
                     keyIndexes.add(key.keyIndex());
                 }
-                continue;
+            }
+            return new Answer(schema, state.codec(), rows, keyIndexes);
+        }
+        Map<HotBucket, List<Located>> missing = new LinkedHashMap<>();
+        for (Located key : keys) {
+            if (key.bucket() == null) {
+                continue; // its partition does not exist: no row
             }
             byte[] row = key.bucket().kv().lookupValue(state.keys().encode(key.key()));
             if (row != null) {
@@ -139,7 +200,18 @@ final class LookupHandler
             insert(table, missing);
             for (List<Located> inserted : missing.values()) {
                 for (Located key : inserted) {
-                    rows.add(key.bucket().kv().lookupValue(state.keys().encode(key.key())));
+                    byte[] encoded = state.keys().encode(key.key());
+                    byte[] row = key.bucket().kv().lookupValue(encoded);
+                    if (row == null) {
+                        // another request inserted the key first and its batch is not durable yet: its row is the answer once it is
+                        key.bucket().kv().awaitStagedWritten(INSERT_WAIT);
+                        row = key.bucket().kv().lookupValue(encoded);
+                    }
+                    if (row == null) {
+                        throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in " + table.path() + ": the row inserted for key " + key.keyIndex()
+                                + " was deleted before it could be read; look it up again");
+                    }
+                    rows.add(row);
                     keyIndexes.add(key.keyIndex());
                 }
             }
@@ -147,21 +219,21 @@ final class LookupHandler
         return new Answer(schema, state.codec(), rows, keyIndexes);
     }
 
-    private List<Located> readKeys(HotTable table, List<Column> keyColumns, VectorSchemaRoot root, boolean create)
+    private List<Located> readKeys(HotTable table, KeyPlan plan, Object[][] keyValues, boolean create)
     {
-        TableDescriptor descriptor = table.descriptor();
-        List<String> names = descriptor.columnNames();
+        int width = plan.descriptor().columns().size();
+        List<Column> keyColumns = plan.keyColumns();
+        int[] positions = plan.positions();
         RowRouter router = table.router();
-        List<Located> keys = new ArrayList<>();
-        List<FieldVector> vectors = root.getFieldVectors();
-        for (int r = 0; r < root.getRowCount(); r++) {
-            Object[] row = new Object[names.size()];
+        List<Located> keys = new ArrayList<>(keyValues.length);
+        for (int r = 0; r < keyValues.length; r++) {
+            Object[] row = new Object[width];
             for (int c = 0; c < keyColumns.size(); c++) {
-                Object value = ArrowValues.get(vectors.get(c), r);
+                Object value = keyValues[r][c];
                 if (value == null) {
                     throw new InletException(InletErrorCode.INVALID_ROW, "Lookup key " + r + " for " + table.path() + " has a null in key column '" + keyColumns.get(c).name() + "'");
                 }
-                row[names.indexOf(keyColumns.get(c).name())] = value;
+                row[positions[c]] = value;
             }
             String partitionName = router.partition(row);
             HotBucket bucket;

@@ -30,6 +30,7 @@ public final class ServerMetrics
     final Gauge segments;
     final Gauge logBytes;
     final Counter errors;
+    final Gauge lookupConnections;
     private HTTPServer http;
 
     public ServerMetrics()
@@ -44,6 +45,7 @@ public final class ServerMetrics
         segments = Gauge.builder().name("inlet_hot_segments").help("Segment files, as of the last retention pass").labelNames("table").register(registry);
         logBytes = Gauge.builder().name("inlet_hot_log_bytes").help("Bytes in segment files, as of the last retention pass").labelNames("table").register(registry);
         errors = Counter.builder().name("inlet_hot_errors_total").help("Requests that failed, by error code").labelNames("code").register(registry);
+        lookupConnections = Gauge.builder().name("inlet_hot_lookup_connections").help("Open connections on the lookup port").register(registry);
         JvmMetrics.builder().register(registry);
     }
 

@@ -28,6 +28,10 @@ public final class ServerOptions
     public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("server.metrics.port", 9124,
             "Port of the Prometheus metrics endpoint (http://<host>:<port>/metrics); 0 turns it off, -1 picks a free port.");
 
+    public static final ConfigOption<Integer> LOOKUP_PORT = ConfigOption.integer("server.lookup.port", 9126,
+            "Port of the binary lookup protocol (point and prefix lookups with fewer thread hand-offs than the Flight lookup stream); clients find it through the Flight endpoint. 0 turns it off (clients use the Flight stream), -1 picks a free port. Off when TLS is on.");
+    public static final ConfigOption<Integer> LOOKUP_MAX_CONNECTIONS = ConfigOption.integer("server.lookup.max-connections", 256,
+            "Most open connections on the lookup port, each served by one thread; a client opens one per thread looking up at the same time.");
     public static final ConfigOption<Long> SEGMENT_BYTES = bytes("log.segment.bytes", 256L << 20,
             "A bucket's active segment file is closed and a new one started at this size.");
     public static final ConfigOption<Duration> SEGMENT_AGE = duration("log.segment.age", Duration.ofDays(7),
@@ -67,7 +71,7 @@ public final class ServerOptions
 
     public static List<ConfigOption<?>> all()
     {
-        return List.of(HOST, PORT, TLS_CERT_FILE, TLS_KEY_FILE, METRICS_PORT, SEGMENT_BYTES, SEGMENT_AGE, INDEX_INTERVAL_BYTES,
+        return List.of(HOST, PORT, TLS_CERT_FILE, TLS_KEY_FILE, METRICS_PORT, LOOKUP_PORT, LOOKUP_MAX_CONNECTIONS, SEGMENT_BYTES, SEGMENT_AGE, INDEX_INTERVAL_BYTES,
                 MAX_BATCH_BYTES, FLUSH_POLICY, FLUSH_INTERVAL, RETENTION_BYTES, RETENTION_CHECK_INTERVAL, KV_ID_RANGE, KV_SNAPSHOT_INTERVAL, KV_SNAPSHOT_REMOTE_DIR);
     }
 }

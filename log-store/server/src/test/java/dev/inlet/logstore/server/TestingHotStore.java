@@ -39,6 +39,7 @@ final class TestingHotStore
         settings.put("data-dir", dir.toString());
         settings.put("server.port", "0");
         settings.put("server.metrics.port", "0");
+        settings.put("server.lookup.port", "-1");
         // a real S3 for tables with a lake format
         settings.putAll(S3TestEndpoint.get().lakeSettings("hot"));
         settings.putAll(extra);

@@ -1,8 +1,9 @@
 /*
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  */
-package dev.inlet.logstore.kv;
+package dev.inlet.logstore.protocol;
 
+import dev.inlet.catalog.model.Column;
 import dev.inlet.catalog.model.DataType;
 
 import java.math.BigDecimal;
@@ -13,18 +14,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
- * The binary form of one non-null value of an Inlet type, shared by keys and rows. Fixed-width
+ * The binary form of one non-null value of an Inlet type, shared by the hot store's keys and
+ * stored rows and by the lookup wire protocol ({@link LookupFrames}). Fixed-width
  * types are big-endian; variable-width ones are a length then the bytes, so that a sequence of
  * encoded values is self-delimiting and a key's leading columns are a byte prefix of the key
  * (what prefix lookups scan for).
  */
-final class ValueCodec
+public final class ValueCodec
 {
     private ValueCodec() {}
 
-    static void write(Out out, DataType type, Object value)
+    public static void write(Out out, DataType type, Object value)
     {
         switch (type.root()) {
             case BOOLEAN -> out.writeByte((Boolean) value ? 1 : 0);
@@ -51,7 +54,7 @@ final class ValueCodec
         }
     }
 
-    static Object read(ByteBuffer in, DataType type)
+    public static Object read(ByteBuffer in, DataType type)
     {
         return switch (type.root()) {
             case BOOLEAN -> in.get() != 0;
@@ -70,6 +73,23 @@ final class ValueCodec
         };
     }
 
+    /**
+     * Reads the part of a stored row after its schema id: the null bitmap (bit {@code c} set for a
+     * null in column {@code c}), then each non-null value of {@code columns}.
+     */
+    public static Object[] readValues(ByteBuffer in, List<Column> columns)
+    {
+        int nulls = in.position();
+        in.position(nulls + (columns.size() + 7) / 8);
+        Object[] values = new Object[columns.size()];
+        for (int c = 0; c < columns.size(); c++) {
+            if ((in.get(nulls + c / 8) & (1 << (c % 8))) == 0) {
+                values[c] = read(in, columns.get(c).type());
+            }
+        }
+        return values;
+    }
+
     private static byte[] readBytes(ByteBuffer in)
     {
         int length = in.getInt();
@@ -79,12 +99,12 @@ final class ValueCodec
     }
 
     /** A growable big-endian output buffer (not synchronized, unlike ByteArrayOutputStream: one row, one thread). */
-    static final class Out
+    public static final class Out
     {
         private byte[] bytes;
         private int size;
 
-        Out(int capacity)
+        public Out(int capacity)
         {
             bytes = new byte[capacity];
         }
@@ -96,20 +116,20 @@ final class ValueCodec
             }
         }
 
-        void writeByte(int v)
+        public void writeByte(int v)
         {
             ensure(1);
             bytes[size++] = (byte) v;
         }
 
-        void writeShort(short v)
+        public void writeShort(short v)
         {
             ensure(2);
             bytes[size++] = (byte) (v >>> 8);
             bytes[size++] = (byte) v;
         }
 
-        void writeInt(int v)
+        public void writeInt(int v)
         {
             ensure(4);
             bytes[size++] = (byte) (v >>> 24);
@@ -118,13 +138,13 @@ final class ValueCodec
             bytes[size++] = (byte) v;
         }
 
-        void writeLong(long v)
+        public void writeLong(long v)
         {
             writeInt((int) (v >>> 32));
             writeInt((int) v);
         }
 
-        void write(byte[] source, int offset, int length)
+        public void write(byte[] source, int offset, int length)
         {
             ensure(length);
             System.arraycopy(source, offset, bytes, size, length);
@@ -132,7 +152,7 @@ final class ValueCodec
         }
 
         /** Copies {@code length} bytes of an Arrow buffer from {@code index}. */
-        void write(org.apache.arrow.memory.ArrowBuf source, long index, int length)
+        public void write(org.apache.arrow.memory.ArrowBuf source, long index, int length)
         {
             ensure(length);
             source.getBytes(index, bytes, size, length);
@@ -140,7 +160,7 @@ final class ValueCodec
         }
 
         /** Skips {@code length} zero bytes to be filled later with {@link #setByte}; returns where they start. */
-        int reserve(int length)
+        public int reserve(int length)
         {
             ensure(length);
             int at = size;
@@ -149,19 +169,19 @@ final class ValueCodec
             return at;
         }
 
-        void orByte(int position, int bits)
+        public void orByte(int position, int bits)
         {
             bytes[position] |= (byte) bits;
         }
 
-        void writeLengthPrefixed(byte[] value)
+        public void writeLengthPrefixed(byte[] value)
         {
             writeInt(value.length);
             write(value, 0, value.length);
         }
 
         /** The bytes written; the buffer itself when they fill it exactly (no copy). */
-        byte[] toByteArray()
+        public byte[] toByteArray()
         {
             return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
         }

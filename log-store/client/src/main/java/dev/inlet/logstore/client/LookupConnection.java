@@ -1,0 +1,118 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.catalog.model.Column;
+import dev.inlet.logstore.protocol.LookupFrames;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One connection to the hot store's lookup port ({@link LookupFrames}), used by one thread at a
+ * time: it writes a request and reads its answer on the calling thread.
+ *
+ * <p>Not thread-safe; {@link LookupConnections} hands each to one caller at a time.
+ */
+final class LookupConnection
+        implements AutoCloseable
+{
+    // an answer holds at most the rows of the keys asked for; this only stops a corrupt length
+    private static final long MAX_ANSWER_BYTES = 1L << 30;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private ByteBuffer buffer = ByteBuffer.allocate(8192);
+
+    /**
+     * Connects and says hello.
+     *
+     * @throws InletException {@code UNAUTHENTICATED} (or another refusal) from the server
+     */
+    LookupConnection(String host, int port, Optional<String> token, Duration timeout)
+            throws IOException
+    {
+        socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));
+            LookupFrames.writeHello(out, token.orElse(null));
+            LookupFrames.readStatus(LookupFrames.readFrame(in, buffer, MAX_ANSWER_BYTES, "The lookup hello's answer"));
+        }
+        catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends {@code frame} (request {@code id}, {@link LookupFrames#encodeRequest}) and reads its
+     * rows, decoded with {@code table}'s schema.
+     *
+     * @throws InletException the server's error for this request (the connection stays usable)
+     * @throws IOException the connection broke or timed out (it is not usable any more)
+     */
+    List<LookupStream.RowAt> request(byte[] frame, long id, TableHandle table)
+            throws IOException
+    {
+        out.write(frame);
+        out.flush();
+        ByteBuffer body = LookupFrames.readFrame(in, buffer, MAX_ANSWER_BYTES, "A lookup answer");
+        buffer = body;
+        long answered = body.getLong();
+        byte status = body.get();
+        if (status != LookupFrames.STATUS_OK) {
+            InletException error = LookupFrames.error(body);
+            if (answered != id) {
+                // an error about the connection, not this request (e.g. a frame too large): the server closes it
+                throw new IOException(error.getMessage(), error);
+            }
+            throw error;
+        }
+        if (answered != id) {
+            throw new IOException("The lookup answer is for request " + answered + ", not " + id + ": the connection is out of step");
+        }
+        List<Column> columns = table.descriptor().columns();
+        int count = body.getInt();
+        List<LookupStream.RowAt> rows = new ArrayList<>(count);
+        for (int r = 0; r < count; r++) {
+            int keyIndex = body.getInt();
+            int length = body.getInt();
+            int end = body.position() + length;
+            rows.add(new LookupStream.RowAt(keyIndex, LookupFrames.readRow(body, table.schemaId(), columns)));
+            if (body.position() != end) {
+                throw new InletException(InletErrorCode.BATCH_SCHEMA_MISMATCH, "A lookup answer row of " + table.path() + " has " + length
+                        + " bytes, but schema " + table.schemaId() + " reads " + (body.position() - end + length) + " of them");
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            socket.close();
+        }
+        catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,152 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ */
+package dev.inlet.logstore.client;
+
+import dev.inlet.catalog.error.InletErrorCode;
+import dev.inlet.catalog.error.InletException;
+import dev.inlet.logstore.protocol.Actions;
+import dev.inlet.logstore.protocol.LookupFrames;
+import dev.inlet.logstore.protocol.LookupMessages;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client's connections to the hot store's lookup port: an idle connection is taken for a
+ * request and given back after it, so each thread looking up at the same time has its own and
+ * none waits for another's answer. The port is asked of the Flight endpoint once; a server that
+ * has it off (or TLS, which the port does not speak) leaves lookups on the Flight stream.
+ *
+ * <p>Thread-safe.
+ */
+final class LookupConnections
+        implements AutoCloseable
+{
+    // idle connections kept beyond this are closed: a burst of threads leaves no lasting sockets
+    private static final int MAX_IDLE = 64;
+    private static final int UNKNOWN = -1;
+
+    private final InletClient client;
+    private final Deque<LookupConnection> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private volatile int port = UNKNOWN;
+    private volatile boolean closed;
+
+    LookupConnections(InletClient client)
+    {
+        this.client = client;
+    }
+
+    /** Whether lookups go to the lookup port (asks the server the first time). */
+    boolean available()
+    {
+        int known = port;
+        if (known == UNKNOWN) {
+            known = discover();
+            port = known;
+        }
+        return known > 0 && !closed;
+    }
+
+    private int discover()
+    {
+        if ("grpc+tls".equals(client.config().endpoint().getScheme())) {
+            return 0; // never downgrade a TLS client to plain TCP
+        }
+        try {
+            return client.action(Actions.LOOKUP_PORT, new Actions.LookupPortRequest(1), Actions.LookupPortResult.class).port();
+        }
+        catch (InletException e) {
+            if (e.errorCode() == InletErrorCode.MALFORMED_REQUEST) {
+                return 0; // a server from before the lookup port: it does not know the action
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one lookup request. A request that fails because a kept connection broke (the server
+     * restarted) is sent once more on a new one: lookups, insert-if-absent included, are idempotent.
+     */
+    List<LookupStream.RowAt> request(TableHandle table, boolean prefix, List<Object[]> keys, boolean insertIfAbsent)
+    {
+        long id = nextId.incrementAndGet();
+        byte[] frame;
+        try {
+            frame = LookupFrames.encodeRequest(id, prefix, insertIfAbsent, table.path().toString(), table.tableId(), table.schemaId(),
+                    LookupMessages.keyColumns(table.descriptor(), prefix), keys);
+        }
+        catch (IllegalArgumentException e) {
+            throw new InletException(InletErrorCode.INVALID_ROW, "Lookup in " + table.path() + ": " + e.getMessage(), e);
+        }
+        for (int attempt = 0; ; attempt++) {
+            LookupConnection connection = idle.pollFirst();
+            boolean kept = connection != null;
+            if (connection == null) {
+                connection = open(table);
+            }
+            try {
+                List<LookupStream.RowAt> rows = connection.request(frame, id, table);
+                release(connection);
+                return rows;
+            }
+            catch (InletException e) {
+                release(connection);
+                throw e;
+            }
+            catch (SocketTimeoutException e) {
+                connection.close();
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "No answer from the hot store within " + client.config().requestTimeout().toSeconds()
+                        + "s to a lookup in " + table.path());
+            }
+            catch (IOException e) {
+                connection.close();
+                if (kept && attempt == 0) {
+                    continue;
+                }
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in " + table.path() + " failed: the connection to the lookup port broke: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private LookupConnection open(TableHandle table)
+    {
+        String host = client.config().endpoint().getHost();
+        int known = port;
+        try {
+            return new LookupConnection(host, known, client.config().token(), client.config().requestTimeout());
+        }
+        catch (IOException e) {
+            // the server may have come back on another port (server.lookup.port=-1): ask again next time
+            port = UNKNOWN;
+            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Cannot connect to the hot store's lookup port " + host + ":" + known + " for a lookup in "
+                    + table.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void release(LookupConnection connection)
+    {
+        if (closed || idle.size() >= MAX_IDLE) {
+            connection.close();
+            return;
+        }
+        idle.offerFirst(connection);
+        if (closed && idle.remove(connection)) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        for (LookupConnection connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
+            connection.close();
+        }
+    }
+}
