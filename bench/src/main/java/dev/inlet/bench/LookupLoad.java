@@ -212,7 +212,7 @@ final class LookupLoad
     }
 
     /** How long before a request is due its thread stops sleeping and spins. */
-    static final long SPIN_NANOS = 300_000;
+    static final long SPIN_NANOS = 150_000;
 
     private static final class LaggedException
             extends RuntimeException
