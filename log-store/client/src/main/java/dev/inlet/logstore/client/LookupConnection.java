@@ -43,13 +43,13 @@ final class LookupConnection
      *
      * @throws InletException {@code UNAUTHENTICATED} (or another refusal) from the server
      */
-    LookupConnection(String host, int port, Optional<String> token, Duration timeout)
+    LookupConnection(String host, int port, Optional<String> token, Duration connectTimeout, Duration timeout)
             throws IOException
     {
         socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));

@@ -8,9 +8,12 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.logstore.protocol.LookupFrames;
 import dev.inlet.logstore.protocol.LookupMessages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -20,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A client's connections to the hot store's lookup port: an idle connection is taken for a
  * request and given back after it, so each thread looking up at the same time has its own and
  * none waits for another's answer. The port is asked of the Flight endpoint once; a server that
- * has it off (or TLS, which the port does not speak) leaves lookups on the Flight stream.
+ * has it off (or TLS, which the port does not speak) leaves lookups on the Flight stream. So does
+ * a port this client cannot connect to (a firewall or a proxy that passes only the Flight port),
+ * for {@link #UNREACHABLE_BACKOFF}, after which it is tried again.
  *
  * <p>Thread-safe.
  */
@@ -30,11 +35,17 @@ final class LookupConnections
     // idle connections kept beyond this are closed: a burst of threads leaves no lasting sockets
     private static final int MAX_IDLE = 64;
     private static final int UNKNOWN = -1;
+    static final Duration UNREACHABLE_BACKOFF = Duration.ofMinutes(1);
+    // a port that does not answer must not hold a lookup for the whole request timeout
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(LookupConnections.class);
 
     private final InletClient client;
     private final Deque<LookupConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int port = UNKNOWN;
+    // System.nanoTime() until which the port counts as unreachable; 0: not
+    private volatile long unreachableUntil;
     private volatile boolean closed;
 
     LookupConnections(InletClient client)
@@ -50,7 +61,8 @@ final class LookupConnections
             known = discover();
             port = known;
         }
-        return known > 0 && !closed;
+        long until = unreachableUntil;
+        return known > 0 && !closed && (until == 0 || System.nanoTime() - until >= 0);
     }
 
     private int discover()
@@ -72,6 +84,8 @@ final class LookupConnections
     /**
      * Runs one lookup request. A request that fails because a kept connection broke (the server
      * restarted) is sent once more on a new one: lookups, insert-if-absent included, are idempotent.
+     *
+     * @return the rows, or null if the port cannot be reached (the caller uses the Flight stream)
      */
     List<LookupStream.RowAt> request(TableHandle table, boolean prefix, List<Object[]> keys, boolean insertIfAbsent)
     {
@@ -88,7 +102,10 @@ final class LookupConnections
             LookupConnection connection = idle.pollFirst();
             boolean kept = connection != null;
             if (connection == null) {
-                connection = open(table);
+                connection = open();
+                if (connection == null) {
+                    return null;
+                }
             }
             try {
                 List<LookupStream.RowAt> rows = connection.request(frame, id, table);
@@ -114,18 +131,22 @@ final class LookupConnections
         }
     }
 
-    private LookupConnection open(TableHandle table)
+    /** A new connection, or null if the port cannot be reached (then it is not tried again for a while). */
+    private LookupConnection open()
     {
         String host = client.config().endpoint().getHost();
         int known = port;
+        Duration timeout = client.config().requestTimeout();
         try {
-            return new LookupConnection(host, known, client.config().token(), client.config().requestTimeout());
+            return new LookupConnection(host, known, client.config().token(), timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT, timeout);
         }
         catch (IOException e) {
-            // the server may have come back on another port (server.lookup.port=-1): ask again next time
+            LOG.warn("Cannot connect to the hot store's lookup port {}:{} ({}); lookups use the Flight stream for the next {}s", host, known, e.toString(),
+                    UNREACHABLE_BACKOFF.toSeconds());
+            unreachableUntil = System.nanoTime() + UNREACHABLE_BACKOFF.toNanos();
+            // the server may come back on another port (server.lookup.port=-1): ask again then
             port = UNKNOWN;
-            throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Cannot connect to the hot store's lookup port " + host + ":" + known + " for a lookup in "
-                    + table.path() + ": " + e.getMessage(), e);
+            return null;
         }
     }
 

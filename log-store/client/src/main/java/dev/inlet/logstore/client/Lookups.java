@@ -39,7 +39,10 @@ final class Lookups
     private static void request(InletClient client, TableHandle table, List<Object[]> keys, boolean prefix, boolean insertIfAbsent, RowSink sink)
     {
         LookupConnections port = client.lookupConnections();
-        List<LookupStream.RowAt> rows = port.available() ? port.request(table, prefix, keys, insertIfAbsent) : client.lookupOnStream(table, prefix, keys, insertIfAbsent);
+        List<LookupStream.RowAt> rows = port.available() ? port.request(table, prefix, keys, insertIfAbsent) : null;
+        if (rows == null) {
+            rows = client.lookupOnStream(table, prefix, keys, insertIfAbsent);
+        }
         for (LookupStream.RowAt row : rows) {
             sink.accept(row.keyIndex(), row.row());
         }

@@ -151,6 +151,15 @@ public final class LogStoreServer
         return lookupPort == null ? 0 : lookupPort.connections();
     }
 
+    /**
+     * Closes the lookup port while the server goes on reporting it: what a client behind a
+     * firewall that passes only the Flight port sees. For tests.
+     */
+    void closeLookupPortForTest()
+    {
+        lookupPort.close();
+    }
+
     /** The lookup port, or 0 if it is off. */
     public int lookupPort()
     {

@@ -257,6 +257,26 @@ class TestLookupPort
         }
     }
 
+    @Test
+    void aPortTheClientCannotReachLeavesLookupsOnTheFlightStream()
+            throws Exception
+    {
+        try (TestingHotStore hot = new TestingHotStore(dir)) {
+            hot.createTable("kv.orders", orders());
+            try (InletClient writerClient = hot.client(); UpsertWriter writer = writerClient.newUpsertWriter("kv.orders", null, WriterOptions.defaults())) {
+                writer.upsert(new Object[] {"r1", 1L, null, "one"});
+                writer.flush();
+            }
+            hot.server().closeLookupPortForTest();
+            try (InletClient client = hot.client()) {
+                // the server still names its port, but nothing answers there: the stream serves
+                assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L}, new Object[] {"r1", 2L})))
+                        .satisfiesExactly(row -> assertThat(row).containsExactly("r1", 1L, null, "one"), row -> assertThat(row).isNull());
+                assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
+            }
+        }
+    }
+
     private static int freePort()
             throws IOException
     {
