@@ -165,7 +165,8 @@ public final class LocalCommand
         out.println("  catalog database: " + settings.database());
         out.println("  Paimon warehouse: " + settings.paimonWarehouse());
         out.println("  Iceberg warehouse:" + " " + settings.icebergWarehouse());
-        out.println("  hot store:        " + hotEndpoint + (hot.metricsPort() > 0 ? " (metrics http://127.0.0.1:" + hot.metricsPort() + "/metrics)" : ""));
+        out.println("  hot store:        " + hotEndpoint + (hot.lookupPort() > 0 ? " (lookups on port " + hot.lookupPort() + ")" : "")
+                + (hot.metricsPort() > 0 ? " (metrics http://127.0.0.1:" + hot.metricsPort() + "/metrics)" : ""));
         out.println("  tiering service:  running in this process" + tieringMetricsAt + "; inlet tiering status shows the lag");
         out.flush();
         try (InletClient client = InletClient.connect(ClientConfig.of(hotEndpoint))) {

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code inlet server}: runs the hot store until Ctrl-C or SIGTERM. */
 @Command(name = "server",
-        description = "Run the hot store: appends and reads over Arrow Flight on server.host:server.port, metrics on server.metrics.port. Ctrl-C or SIGTERM stops it cleanly.",
+        description = "Run the hot store: appends and reads over Arrow Flight on server.host:server.port, lookups on server.lookup.port, metrics on server.metrics.port. Ctrl-C or SIGTERM stops it cleanly.",
         mixinStandardHelpOptions = true)
 public final class ServerCommand
         implements Callable<Integer>
