@@ -37,6 +37,7 @@ final class LookupConnection
     private final DataInputStream in;
     private final DataOutputStream out;
     private ByteBuffer buffer = ByteBuffer.allocate(8192);
+    private boolean broken;
 
     /**
      * Connects and says hello.
@@ -66,7 +67,8 @@ final class LookupConnection
      * Sends {@code frame} (request {@code id}, {@link LookupFrames#encodeRequest}) and reads its
      * rows, decoded with {@code table}'s schema.
      *
-     * @throws InletException the server's error for this request (the connection stays usable)
+     * @throws InletException the server's error for this request; the connection stays usable
+     *     unless {@link #broken()} (the server refused the frame itself and closes it)
      * @throws IOException the connection broke or timed out (it is not usable any more)
      */
     List<LookupStream.RowAt> request(byte[] frame, long id, TableHandle table)
@@ -80,10 +82,8 @@ final class LookupConnection
         byte status = body.get();
         if (status != LookupFrames.STATUS_OK) {
             InletException error = LookupFrames.error(body);
-            if (answered != id) {
-                // an error about the connection, not this request (e.g. a frame too large): the server closes it
-                throw new IOException(error.getMessage(), error);
-            }
+            // an error for request 0 is about the frame itself (e.g. too large): the server closes the connection
+            broken = answered != id;
             throw error;
         }
         if (answered != id) {
@@ -103,6 +103,12 @@ final class LookupConnection
             }
         }
         return rows;
+    }
+
+    /** Whether the server ended this connection after its last answer. */
+    boolean broken()
+    {
+        return broken;
     }
 
     @Override

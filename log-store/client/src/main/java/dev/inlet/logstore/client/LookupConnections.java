@@ -152,7 +152,7 @@ final class LookupConnections
 
     private void release(LookupConnection connection)
     {
-        if (closed || idle.size() >= MAX_IDLE) {
+        if (closed || connection.broken() || idle.size() >= MAX_IDLE) {
             connection.close();
             return;
         }

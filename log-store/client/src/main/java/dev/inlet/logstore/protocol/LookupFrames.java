@@ -13,6 +13,7 @@ import dev.inlet.logstore.arrow.ArrowSchemas;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -97,7 +98,7 @@ public final class LookupFrames
             body.get(token);
             return token;
         }
-        catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new InletException(InletErrorCode.MALFORMED_REQUEST, "The lookup hello is cut short");
         }
     }
@@ -203,7 +204,7 @@ public final class LookupFrames
             }
             return new Request(id, (flags & FLAG_PREFIX) != 0, (flags & FLAG_INSERT_IF_ABSENT) != 0, new String(name, StandardCharsets.UTF_8), tableId, schemaId, body, keyCount);
         }
-        catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new InletException(InletErrorCode.MALFORMED_REQUEST, "A lookup request frame is cut short in its header");
         }
     }

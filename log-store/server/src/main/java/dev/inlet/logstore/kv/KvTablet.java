@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -320,7 +321,7 @@ public final class KvTablet
      * @throws InletException {@code SERVER_UNAVAILABLE} if that takes longer than {@code timeout}
      *     or an append failed
      */
-    public void awaitStagedWritten(java.time.Duration timeout)
+    public void awaitStagedWritten(Duration timeout)
     {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {

@@ -21,6 +21,7 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ import java.util.Map;
 final class LookupHandler
 {
     // how long an insert-if-absent waits for another request's insert of the same key to be durable
-    private static final java.time.Duration INSERT_WAIT = java.time.Duration.ofSeconds(30);
+    private static final Duration INSERT_WAIT = Duration.ofSeconds(30);
 
     private final HotStore store;
     private final BufferAllocator allocator;

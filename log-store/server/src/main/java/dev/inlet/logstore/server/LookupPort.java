@@ -19,7 +19,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -49,6 +51,7 @@ final class LookupPort
 {
     private static final Logger LOG = LoggerFactory.getLogger(LookupPort.class);
     private static final int MAX_HELLO_BYTES = 64 * 1024;
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
 
     private final ServerSocket listener;
     private final LookupHandler lookups;
@@ -78,7 +81,7 @@ final class LookupPort
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         try {
-            listener.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port), 128);
+            listener.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
         }
         catch (IOException e) {
             listener.close();
@@ -126,9 +129,32 @@ final class LookupPort
     {
         try (socket) {
             LookupFrames.writeStatus(new DataOutputStream(socket.getOutputStream()), error);
+            finish(socket, socket.getInputStream());
         }
         catch (IOException e) {
             // the client went away first
+        }
+    }
+
+    /**
+     * Ends a connection whose client may still be sending (its hello, or a frame too large to
+     * read): closing with unread bytes would reset the connection, and the client could lose the
+     * error just written. So: end our side, read and drop what still comes for a moment, then close.
+     */
+    private static void finish(Socket socket, InputStream in)
+            throws IOException
+    {
+        socket.shutdownOutput();
+        socket.setSoTimeout((int) DRAIN_TIME.toMillis());
+        long deadline = System.nanoTime() + DRAIN_TIME.toNanos();
+        byte[] sink = new byte[64 * 1024];
+        try {
+            while (System.nanoTime() < deadline && in.read(sink) >= 0) {
+                // dropped
+            }
+        }
+        catch (IOException e) {
+            // timed out or reset: closing anyway
         }
     }
 
@@ -154,6 +180,7 @@ final class LookupPort
                     // its body is still unread: the stream cannot be followed any further
                     metrics.errors.labelValues(tooLarge.errorCode().name()).inc();
                     LookupFrames.writeError(out, 0, tooLarge);
+                    finish(socket, in);
                     return;
                 }
                 buffer = body;

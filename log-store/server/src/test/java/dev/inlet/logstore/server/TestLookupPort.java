@@ -27,10 +27,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -212,10 +214,19 @@ class TestLookupPort
                 assertThatThrownBy(in::readInt).isInstanceOf(EOFException.class);
             }
 
+            // the client's own request over the limit: the server's error, then a new connection for the next one
+            try (InletClient client = hot.client()) {
+                List<Object[]> many = IntStream.range(0, 500).mapToObj(i -> new Object[] {"region-" + i, (long) i}).toList();
+                assertThatThrownBy(() -> client.lookup("kv.orders", many))
+                        .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.MALFORMED_REQUEST))
+                        .hasMessageMatching("A lookup request of \\d+ bytes; at most 4096 are accepted");
+                assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).isNull();
+            }
+
             // not the lookup protocol at all
             try (Socket socket = new Socket("127.0.0.1", hot.server().lookupPort())) {
                 DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-                out.write("GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
                 assertThatThrownBy(() -> LookupFrames.readStatus(LookupFrames.readFrame(in, ByteBuffer.allocate(16), 1 << 20, "status")))
