@@ -83,7 +83,8 @@ final class LookupConnections
 
     /**
      * Runs one lookup request. A request that fails because a kept connection broke (the server
-     * restarted) is sent once more on a new one: lookups, insert-if-absent included, are idempotent.
+     * restarted) is sent once more on a new one, and the other kept connections, as old, are
+     * dropped: lookups, insert-if-absent included, are idempotent.
      *
      * @return the rows, or null if the port cannot be reached (the caller uses the Flight stream)
      */
@@ -92,6 +93,7 @@ final class LookupConnections
         long id = nextId.incrementAndGet();
         byte[] frame;
         try {
+            // keys checked by Lookups
             frame = LookupFrames.encodeRequest(id, prefix, insertIfAbsent, table.path().toString(), table.tableId(), table.schemaId(),
                     LookupMessages.keyColumns(table.descriptor(), prefix), keys);
         }
@@ -124,9 +126,10 @@ final class LookupConnections
             catch (IOException e) {
                 connection.close();
                 if (kept && attempt == 0) {
+                    closeIdle();
                     continue;
                 }
-                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in " + table.path() + " failed: the connection to the lookup port broke: " + e.getMessage(), e);
+                throw new InletException(InletErrorCode.SERVER_UNAVAILABLE, "Lookup in " + table.path() + " failed: the connection to the lookup port broke: " + e, e);
             }
         }
     }
@@ -162,12 +165,17 @@ final class LookupConnections
         }
     }
 
+    private void closeIdle()
+    {
+        for (LookupConnection connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
+            connection.close();
+        }
+    }
+
     @Override
     public void close()
     {
         closed = true;
-        for (LookupConnection connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
-            connection.close();
-        }
+        closeIdle();
     }
 }

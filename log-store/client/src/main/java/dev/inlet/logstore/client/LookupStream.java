@@ -92,11 +92,7 @@ final class LookupStream
             try (VectorSchemaRoot batch = ArrowValues.allocate(keySchema, keys.size(), client.allocator())) {
                 List<FieldVector> vectors = batch.getFieldVectors();
                 for (int r = 0; r < keys.size(); r++) {
-                    Object[] key = keys.get(r);
-                    if (key.length != vectors.size()) {
-                        throw new IllegalArgumentException("lookup key " + r + " of " + table.path() + " has " + key.length + " values; expected the columns "
-                                + keySchema.getFields().stream().map(f -> f.getName()).toList());
-                    }
+                    Object[] key = keys.get(r); // checked by Lookups: one value per key column, none null
                     for (int c = 0; c < key.length; c++) {
                         ArrowValues.set(vectors.get(c), r, key[c]);
                     }

@@ -3,6 +3,7 @@
  */
 package dev.inlet.logstore.client;
 
+import dev.inlet.logstore.protocol.LookupMessages;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,12 +37,26 @@ final class Lookups
         void accept(int keyIndex, Object[] row);
     }
 
+    private static List<Object[]> check(TableHandle table, List<Object[]> keys, boolean prefix)
+    {
+        List<String> names = table.descriptor().columnNames();
+        int[] keyColumns = LookupMessages.keyColumns(table.descriptor(), prefix).stream().mapToInt(c -> names.indexOf(c.name())).toArray();
+        RowValidator validator = new RowValidator(table.path(), table.descriptor());
+        List<Object[]> checked = new ArrayList<>(keys.size());
+        for (int k = 0; k < keys.size(); k++) {
+            checked.add(validator.checkKey(keyColumns, keys.get(k), (prefix ? "lookup prefix " : "lookup key ") + k));
+        }
+        return checked;
+    }
+
     private static void request(InletClient client, TableHandle table, List<Object[]> keys, boolean prefix, boolean insertIfAbsent, RowSink sink)
     {
+        // checked once here, the same whichever way the request goes: a bad key sends nothing
+        List<Object[]> checked = check(table, keys, prefix);
         LookupConnections port = client.lookupConnections();
-        List<LookupStream.RowAt> rows = port.available() ? port.request(table, prefix, keys, insertIfAbsent) : null;
+        List<LookupStream.RowAt> rows = port.available() ? port.request(table, prefix, checked, insertIfAbsent) : null;
         if (rows == null) {
-            rows = client.lookupOnStream(table, prefix, keys, insertIfAbsent);
+            rows = client.lookupOnStream(table, prefix, checked, insertIfAbsent);
         }
         for (LookupStream.RowAt row : rows) {
             sink.accept(row.keyIndex(), row.row());

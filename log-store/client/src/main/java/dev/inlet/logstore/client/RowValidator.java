@@ -12,6 +12,7 @@ import dev.inlet.catalog.model.TypeRoot;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Arrays;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -36,7 +37,7 @@ public final class RowValidator
     public Object[] check(Object[] row)
     {
         if (row == null || row.length != columns.size()) {
-            throw invalid("a row needs " + columns.size() + " values (" + columns.stream().map(Column::name).toList() + "), got "
+            throw invalid("row", "a row needs " + columns.size() + " values (" + columns.stream().map(Column::name).toList() + "), got "
                     + (row == null ? "null" : Integer.toString(row.length)));
         }
         Object[] checked = row.clone();
@@ -45,11 +46,11 @@ public final class RowValidator
             Object value = row[i];
             if (value == null) {
                 if (!c.nullable()) {
-                    throw invalid("column '" + c.name() + "' is NOT NULL but the row has null");
+                    throw invalid("row", "column '" + c.name() + "' is NOT NULL but the row has null");
                 }
                 continue;
             }
-            checked[i] = checkValue(c, value);
+            checked[i] = checkValue(c, value, "row");
         }
         return checked;
     }
@@ -65,17 +66,17 @@ public final class RowValidator
         Object[] checked = values.clone();
         for (int i = 0; i < columnIndexes.length; i++) {
             if (values[i] != null) {
-                checked[i] = checkValue(columns.get(columnIndexes[i]), values[i]);
+                checked[i] = checkValue(columns.get(columnIndexes[i]), values[i], "row");
             }
         }
         return checked;
     }
 
-    private Object checkValue(Column c, Object value)
+    private Object checkValue(Column c, Object value, String what)
     {
         TypeRoot root = c.type().root();
         if (!root.javaClass().isInstance(value)) {
-            throw invalid("column '" + c.name() + "' of type " + c.type() + " takes " + root.javaClass().getSimpleName() + " values, got "
+            throw invalid(what, "column '" + c.name() + "' of type " + c.type() + " takes " + root.javaClass().getSimpleName() + " values, got "
                     + value.getClass().getSimpleName() + " '" + value + "'");
         }
         if (root == TypeRoot.DECIMAL) {
@@ -85,18 +86,41 @@ public final class RowValidator
                 scaled = d.setScale(c.type().scale(), RoundingMode.UNNECESSARY);
             }
             catch (ArithmeticException e) {
-                throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + " without rounding");
+                throw invalid(what, "column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + " without rounding");
             }
             if (scaled.precision() > c.type().precision()) {
-                throw invalid("column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + ": too many digits");
+                throw invalid(what, "column '" + c.name() + "' of type " + c.type() + " cannot hold " + d.toPlainString() + ": too many digits");
             }
             return scaled;
         }
         return value;
     }
 
-    private InletException invalid(String problem)
+    /**
+     * Checks a lookup key: the values of the columns at {@code columnIndexes}, none null.
+     *
+     * @param what names the key in an error, e.g. "lookup key 3"
+     * @return the values with decimals brought to their column's scale
+     */
+    Object[] checkKey(int[] columnIndexes, Object[] key, String what)
     {
-        return new InletException(InletErrorCode.INVALID_ROW, "Invalid row for table " + path + ": " + problem);
+        if (key == null || key.length != columnIndexes.length) {
+            throw invalid(what, "a key needs " + columnIndexes.length + " values (" + Arrays.stream(columnIndexes).mapToObj(i -> columns.get(i).name()).toList() + "), got "
+                    + (key == null ? "null" : Integer.toString(key.length)));
+        }
+        Object[] checked = key.clone();
+        for (int i = 0; i < columnIndexes.length; i++) {
+            Column c = columns.get(columnIndexes[i]);
+            if (key[i] == null) {
+                throw invalid(what, "key column '" + c.name() + "' is null");
+            }
+            checked[i] = checkValue(c, key[i], what);
+        }
+        return checked;
+    }
+
+    private InletException invalid(String what, String problem)
+    {
+        return new InletException(InletErrorCode.INVALID_ROW, "Invalid " + what + " for table " + path + ": " + problem);
     }
 }

@@ -111,12 +111,7 @@ public final class LookupFrames
             out.writeByte(STATUS_OK);
         }
         else {
-            byte[] code = error.errorCode().name().getBytes(StandardCharsets.UTF_8);
-            byte[] message = String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8);
-            out.writeInt(1 + 4 + code.length + 4 + message.length);
-            out.writeByte(STATUS_ERROR);
-            writeString(out, code);
-            writeString(out, message);
+            writeError(out, new byte[0], error);
         }
         out.flush();
     }
@@ -129,7 +124,12 @@ public final class LookupFrames
         }
     }
 
-    /** The request frame for {@code keys} of {@code keyColumns}; checks every key first, so a bad one sends nothing. */
+    /**
+     * The request frame for {@code keys}, each the values of {@code keyColumns} of their classes
+     * with no nulls (the client checks them first: {@code RowValidator.checkKey}).
+     *
+     * @throws IllegalArgumentException naming the key and column of a value the wire cannot hold
+     */
     public static byte[] encodeRequest(long id, boolean prefix, boolean insertIfAbsent, String table, long tableId, int schemaId, List<Column> keyColumns, List<Object[]> keys)
     {
         byte[] name = table.getBytes(StandardCharsets.UTF_8);
@@ -143,18 +143,8 @@ public final class LookupFrames
         out.writeInt(keys.size());
         for (int k = 0; k < keys.size(); k++) {
             Object[] key = keys.get(k);
-            if (key.length != keyColumns.size()) {
-                throw new IllegalArgumentException("lookup key " + k + " of " + table + " has " + key.length + " values; expected the columns "
-                        + keyColumns.stream().map(Column::name).toList());
-            }
             for (int c = 0; c < key.length; c++) {
                 Column column = keyColumns.get(c);
-                if (key[c] == null) {
-                    throw new IllegalArgumentException("lookup key " + k + " of " + table + " has a null in key column '" + column.name() + "'");
-                }
-                if (!column.type().root().javaClass().isInstance(key[c])) {
-                    throw new IllegalArgumentException("column '" + column.name() + "' cannot hold " + key[c].getClass().getSimpleName() + " value '" + key[c] + "' (lookup key " + k + " of " + table + ")");
-                }
                 try {
                     ValueCodec.write(out, column.type(), storedPrecision(column.type(), key[c]));
                 }
@@ -260,14 +250,21 @@ public final class LookupFrames
     public static void writeError(DataOutputStream out, long id, InletException error)
             throws IOException
     {
+        writeError(out, ByteBuffer.allocate(8).putLong(id).array(), error);
+        out.flush();
+    }
+
+    /** An error frame: {@code prefix} (a request's id, or nothing for a status), the error status, the code and the message. */
+    private static void writeError(DataOutputStream out, byte[] prefix, InletException error)
+            throws IOException
+    {
         byte[] code = error.errorCode().name().getBytes(StandardCharsets.UTF_8);
         byte[] message = String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8);
-        out.writeInt(8 + 1 + 4 + code.length + 4 + message.length);
-        out.writeLong(id);
+        out.writeInt(prefix.length + 1 + 4 + code.length + 4 + message.length);
+        out.write(prefix);
         out.writeByte(STATUS_ERROR);
         writeString(out, code);
         writeString(out, message);
-        out.flush();
     }
 
     /** Reads a stored-row-layout row of {@code columns} (schema {@code schemaId}) from {@code in}. */

@@ -159,7 +159,7 @@ public final class ValueCodec
             size += length;
         }
 
-        /** Skips {@code length} zero bytes to be filled later with {@link #setByte}; returns where they start. */
+        /** Skips {@code length} zero bytes to be filled later with {@link #orByte}; returns where they start. */
         public int reserve(int length)
         {
             ensure(length);

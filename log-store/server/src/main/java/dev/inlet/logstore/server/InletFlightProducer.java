@@ -51,9 +51,12 @@ final class InletFlightProducer
     private final ServerMetrics metrics;
     private final Location location;
     private final long maxBatchBytes;
+    // the lookup port clients are told of; 0 while it is off
+    private final int lookupPort;
 
-    InletFlightProducer(HotStore store, BufferAllocator allocator, ServerMetrics metrics, Location location, long maxBatchBytes)
+    InletFlightProducer(HotStore store, BufferAllocator allocator, ServerMetrics metrics, Location location, long maxBatchBytes, int lookupPort)
     {
+        this.lookupPort = lookupPort;
         this.store = requireNonNull(store, "store is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -103,14 +106,6 @@ final class InletFlightProducer
                 ackStream.onError(CallStatus.INTERNAL.withDescription("Append failed: " + e).withCause(e).toRuntimeException());
             }
         };
-    }
-
-    // set once the lookup port listens (before the server is returned to anyone); 0 while it is off
-    private volatile int lookupPort;
-
-    void lookupPort(int port)
-    {
-        this.lookupPort = port;
     }
 
     // lookup streams stay open as long as their clients like: a stopping server ends them

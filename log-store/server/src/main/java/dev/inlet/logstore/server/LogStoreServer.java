@@ -79,12 +79,30 @@ public final class LogStoreServer
         Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
         Optional<String> key = config.getOptional(ServerOptions.TLS_KEY_FILE);
         Location bind = cert.isPresent() ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port);
-        InletFlightProducer producer = new InletFlightProducer(store, allocator, metrics, Location.reuseConnection(), config.get(ServerOptions.MAX_BATCH_BYTES));
-        FlightServer.Builder builder = FlightServer.builder(allocator, bind, producer);
         if (cert.isPresent() != key.isPresent()) {
             throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
                     "TLS needs both server.tls.cert-file and server.tls.key-file");
         }
+        // open before the Flight endpoint, so that no client is ever told there is none; no TLS on
+        // the lookup port: with TLS on, lookups stay on the (encrypted) Flight stream
+        int lookupPortNumber = cert.isPresent() ? 0 : config.get(ServerOptions.LOOKUP_PORT);
+        LookupPort lookupPort = null;
+        if (lookupPortNumber != 0) {
+            try {
+                lookupPort = LookupPort.start(store, allocator, metrics, host, Math.max(lookupPortNumber, 0), config.getOptional(ClientOptions.AUTH_TOKEN),
+                        config.get(ServerOptions.LOOKUP_MAX_CONNECTIONS), config.get(ServerOptions.MAX_BATCH_BYTES));
+            }
+            catch (IOException e) {
+                store.close();
+                storage.close();
+                catalog.close();
+                allocator.close();
+                throw e;
+            }
+        }
+        InletFlightProducer producer = new InletFlightProducer(store, allocator, metrics, Location.reuseConnection(), config.get(ServerOptions.MAX_BATCH_BYTES),
+                lookupPort == null ? 0 : lookupPort.port());
+        FlightServer.Builder builder = FlightServer.builder(allocator, bind, producer);
         if (cert.isPresent()) {
             builder.useTls(new File(cert.get()), new File(key.get()));
         }
@@ -94,6 +112,9 @@ public final class LogStoreServer
             flight.start();
         }
         catch (IOException e) {
+            if (lookupPort != null) {
+                lookupPort.close();
+            }
             allocator.close();
             throw new IOException("Cannot start the hot store on " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -101,25 +122,6 @@ public final class LogStoreServer
         int metricsPort = config.get(ServerOptions.METRICS_PORT);
         if (metricsPort != 0) {
             metricsPort = metrics.serve(host, Math.max(metricsPort, 0));
-        }
-        // no TLS on the lookup port: with TLS on, lookups stay on the (encrypted) Flight stream
-        int lookupPortNumber = cert.isPresent() ? 0 : config.get(ServerOptions.LOOKUP_PORT);
-        LookupPort lookupPort = null;
-        if (lookupPortNumber != 0) {
-            try {
-                lookupPort = LookupPort.start(store, allocator, metrics, host, Math.max(lookupPortNumber, 0), config.getOptional(ClientOptions.AUTH_TOKEN),
-                        config.get(ServerOptions.LOOKUP_MAX_CONNECTIONS), config.get(ServerOptions.MAX_BATCH_BYTES));
-            }
-            catch (IOException e) {
-                metrics.close();
-                closeQuietly(flight);
-                store.close();
-                storage.close();
-                catalog.close();
-                allocator.close();
-                throw e;
-            }
-            producer.lookupPort(lookupPort.port());
         }
         RetentionService retention = new RetentionService(store, catalog, config.get(ServerOptions.RETENTION_CHECK_INTERVAL), config.get(ServerOptions.RETENTION_BYTES), metrics,
                 config.get(ServerOptions.KV_SNAPSHOT_INTERVAL),
@@ -176,17 +178,6 @@ public final class LogStoreServer
     public void runRetention()
     {
         retention.runOnce();
-    }
-
-    private static void closeQuietly(FlightServer flight)
-    {
-        try {
-            flight.shutdown();
-            flight.close();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -108,7 +108,7 @@ final class LookupHandler
     }
 
     /** The key columns of a lookup kind in a table definition and where they sit in a row. */
-    private record KeyPlan(TableDescriptor descriptor, boolean prefix, List<Column> keyColumns, int[] positions) {}
+    private record KeyPlan(TableDescriptor descriptor, List<Column> keyColumns, int[] positions) {}
 
     /**
      * The key plan of the table's current definition, made once per definition and kind rather than
@@ -123,7 +123,7 @@ final class LookupHandler
         }
         List<Column> keyColumns = keyColumns(table, prefix, insertIfAbsent);
         List<String> names = descriptor.columnNames();
-        KeyPlan plan = new KeyPlan(descriptor, prefix, keyColumns, keyColumns.stream().mapToInt(column -> names.indexOf(column.name())).toArray());
+        KeyPlan plan = new KeyPlan(descriptor, keyColumns, keyColumns.stream().mapToInt(column -> names.indexOf(column.name())).toArray());
         if (prefix) {
             lastPrefixPlan = plan;
         }

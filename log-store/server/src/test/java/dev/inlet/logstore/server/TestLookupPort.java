@@ -29,9 +29,15 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,15 +105,16 @@ class TestLookupPort
                 assertThat(client.lookup("kv.users", List.<Object[]>of(new Object[] {"bob"})).getFirst()).containsExactly("bob", ids.get(1)[1]);
 
                 // bad keys: refused before anything is sent, naming the table, the key and the column
-                assertThatThrownBy(() -> client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", null})))
+                // (one check for both transports, before either sends)
+                assertThatThrownBy(() -> client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r0", 3L}, new Object[] {"r1", null})))
                         .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
-                        .hasMessageContaining("kv.orders").hasMessageContaining("key 0").hasMessageContaining("'id'");
+                        .hasMessage("Invalid lookup key 1 for table kv.orders: key column 'id' is null");
                 assertThatThrownBy(() -> client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 4})))
                         .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
-                        .hasMessageContaining("kv.orders").hasMessageContaining("'id'").hasMessageContaining("Integer");
+                        .hasMessage("Invalid lookup key 0 for table kv.orders: column 'id' of type BIGINT takes Long values, got Integer '4'");
                 assertThatThrownBy(() -> client.prefixLookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 4L})))
                         .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_ROW))
-                        .hasMessageContaining("kv.orders").hasMessageContaining("[region]");
+                        .hasMessage("Invalid lookup prefix 0 for table kv.orders: a key needs 1 values ([region]), got 2");
                 // and the connection (or stream) still answers afterwards
                 assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 4L})).getFirst()).containsExactly("r1", 4L, at.plusSeconds(4), "order-4");
                 // one thread looking up: one connection, kept between requests
@@ -260,9 +267,11 @@ class TestLookupPort
                     writer.upsert(new Object[] {"r1", 1L, null, "one"});
                 }
                 assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
+                keepTwoConnections(hot, client);
                 hot.restart(() -> {});
                 assertThat(hot.server().lookupPort()).isEqualTo(lookupPort);
-                // the kept connection is broken: the request is sent again on a new one
+                // both kept connections are broken: the request is sent again on a new one, and the other old one is dropped
+                assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
                 assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
             }
         }
@@ -285,6 +294,37 @@ class TestLookupPort
                         .satisfiesExactly(row -> assertThat(row).containsExactly("r1", 1L, null, "one"), row -> assertThat(row).isNull());
                 assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
             }
+        }
+    }
+
+    /** Looks up from two threads at once until the client keeps two connections (so two stale ones after a restart). */
+    private static void keepTwoConnections(TestingHotStore hot, InletClient client)
+            throws Exception
+    {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (hot.server().lookupConnections() < 2) {
+                assertThat(System.nanoTime()).as("two threads looking up at once open a second connection").isLessThan(deadline);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> both = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    both.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 50; i++) {
+                            client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L}));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> done : both) {
+                    done.get();
+                }
+            }
+        }
+        finally {
+            pool.shutdownNow();
         }
     }
 
