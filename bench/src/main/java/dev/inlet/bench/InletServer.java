@@ -33,7 +33,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * An Inlet hot-store server in a child JVM ({@link InletServerMain}) on 127.0.0.1, with a data
- * directory of its own, as the Kafka broker of the hot-store benchmark runs: 1 GiB heap, G1.
+ * directory of its own, as the Kafka broker of the hot-store benchmark runs: 1 GiB heap, G1, the
+ * heap's pages touched at start ({@code -XX:+AlwaysPreTouch}). A long-running server has touched
+ * them all after its first pass through the heap; a fresh JVM without it takes a page fault at the
+ * first touch of each, and in the primary-key benchmark those faults were a tenth of the merge
+ * threads' time in the measured passes.
  * Extra JVM flags come from the environment variable {@code INLET_BENCH_SERVER_JVM_OPTS} (e.g.
  * {@code -XX:StartFlightRecording=filename=server.jfr} to profile the server). Closing it closes
  * the server's standard input, on which the server stops.
@@ -83,7 +87,7 @@ public final class InletServer
         String extra = System.getenv("INLET_BENCH_SERVER_JVM_OPTS");
         // G1 unless the extra options choose another collector (e.g. -XX:+UseZGC)
         String collector = extra != null && extra.matches(".*-XX:\\+Use\\w+GC.*") ? null : "-XX:+UseG1GC";
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP,
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms" + HEAP, "-Xmx" + HEAP, "-XX:+AlwaysPreTouch",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
         if (collector != null) {
             command.add(collector);

@@ -60,7 +60,7 @@ public final class KvBenchmark
     @Option(names = "--updates", description = "Rows of the update pass, keys drawn uniformly from the inserted ones (default: ${DEFAULT-VALUE}).")
     int updates = 500_000;
 
-    @Option(names = "--warmup", description = "Rows of a warm-up pass on other keys before the measured passes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", description = "Keys of a warm-up on other keys before the measured passes, each inserted, then as many updates of them (default: ${DEFAULT-VALUE}).")
     int warmup = 50_000;
 
     @Option(names = "--mode", description = "Durability: fsync, none or both (default: ${DEFAULT-VALUE}).")
@@ -197,7 +197,7 @@ public final class KvBenchmark
         KvRows.Workload rows = workload;
         long insertPayload = KvRows.payloadBytes(rows.inserts());
         long updatePayload = KvRows.payloadBytes(rows.updates());
-        out.printf(Locale.ROOT, "Rows: %,d keys inserted once (shuffled), then %,d updates of uniformly drawn keys (each finds a stored row), after a warm-up of %,d rows on other keys; seed %d; made in %.1f s%n",
+        out.printf(Locale.ROOT, "Rows: %,d keys inserted once (shuffled), then %,d updates of uniformly drawn keys (each finds a stored row), after a warm-up of %,d inserts and as many updates on other keys; seed %d; made in %.1f s%n",
                 keys, updates, warmup, seed, (System.nanoTime() - started) / 1e9);
         out.printf(Locale.ROOT, "  10 columns: id BIGINT (primary key, bucket key), ts TIMESTAMP(3), account_id BIGINT, 2 INT, 2 DOUBLE, 3 STRING (8-24, 4-16, 80-160 chars); %.1f B of payload a row%n",
                 (double) (insertPayload + updatePayload) / (keys + updates));
@@ -336,7 +336,8 @@ public final class KvBenchmark
         if (!rows.warmup().isEmpty()) {
             long started = System.nanoTime();
             writer.write(rows.warmup());
-            out.printf(Locale.ROOT, "  [%s] warm-up of %,d rows in %.2f s%n", label, rows.warmup().size(), (System.nanoTime() - started) / 1e9);
+            writer.write(rows.warmupUpdates());
+            out.printf(Locale.ROOT, "  [%s] warm-up of %,d inserts and %,d updates in %.2f s%n", label, rows.warmup().size(), rows.warmupUpdates().size(), (System.nanoTime() - started) / 1e9);
         }
         long serverStarted = serverCpu == null ? 0 : serverCpu.getAsLong();
         long cpuStarted = cpu.getAsLong();

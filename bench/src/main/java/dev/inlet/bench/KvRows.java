@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * stores them in.
  *
  * <p>A run writes three sets of rows, made once, deterministically from a seed: a warm-up of
- * {@code warmup} keys that the measured passes never touch ({@code keys} and up), an insert pass
+ * {@code warmup} keys that the measured passes never touch ({@code keys} and up), inserted and then
+ * updated as many times (so that both the insert and the update path are compiled before the
+ * measured passes, rather than by the JIT during them), an insert pass
  * of every key {@code 0..keys-1} once in a shuffled order, and an update pass of {@code updates}
  * rows of keys drawn uniformly from {@code 0..keys-1}, each with new values, so that every update
  * finds a stored row (a merge reads it).
@@ -46,7 +48,7 @@ public final class KvRows
     private KvRows() {}
 
     /** The rows of one run. */
-    public record Workload(List<Object[]> warmup, List<Object[]> inserts, List<Object[]> updates, int keys) {}
+    public record Workload(List<Object[]> warmup, List<Object[]> warmupUpdates, List<Object[]> inserts, List<Object[]> updates, int keys) {}
 
     public static Workload generate(int keys, int updates, int warmup, long seed)
     {
@@ -73,7 +75,13 @@ public final class KvRows
         for (int i = 0; i < updates; i++) {
             changes.add(row(random.nextInt(keys), random));
         }
-        return new Workload(warm, inserts, changes, keys);
+        // from a random of their own, so that the measured rows are those of the same seed without them
+        SplittableRandom warmRandom = new SplittableRandom(seed + 1);
+        List<Object[]> warmUpdates = new ArrayList<>(warmup);
+        for (int i = 0; i < warmup; i++) {
+            warmUpdates.add(row(keys + (long) warmRandom.nextInt(warmup), warmRandom));
+        }
+        return new Workload(warm, warmUpdates, inserts, changes, keys);
     }
 
     private static Object[] row(long id, SplittableRandom random)
