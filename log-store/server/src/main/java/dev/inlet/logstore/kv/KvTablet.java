@@ -118,11 +118,13 @@ public final class KvTablet
      * Opens the bucket's store under {@code bucketDir/kv}; if it is missing and a snapshot exists
      * (or it cannot be opened), the newest snapshot is copied in first. The caller then replays
      * the log from {@link #appliedOffset()} ({@code KvTableState.openTablet}).
+     *
+     * @param storeOptions the server's, shared by its stores; open until this tablet is closed
      */
-    public static KvTablet open(String name, Path bucketDir, RowCodec codec)
+    public static KvTablet open(String name, Path bucketDir, RowCodec codec, KvStoreOptions storeOptions)
     {
         Path store = bucketDir.resolve(STORE_DIR);
-        Options options = new Options().setCreateIfMissing(true).setWriteBufferSize(16L << 20).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
+        Options options = storeOptions.storeOptions();
         try {
             Files.createDirectories(bucketDir);
             if (!Files.exists(store)) {

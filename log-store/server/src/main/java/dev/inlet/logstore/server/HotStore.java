@@ -8,6 +8,7 @@ import dev.inlet.catalog.error.InletErrorCode;
 import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.catalog.model.TablePath;
+import dev.inlet.logstore.kv.KvStoreOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +38,16 @@ final class HotStore
     private final Map<TablePath, HotTable> tables = new ConcurrentHashMap<>();
     private final org.apache.arrow.memory.BufferAllocator allocator;
     private final long idRangeSize;
+    private final KvStoreOptions kvOptions;
 
     /**
      * @param allocator for the changelog batches of primary-key tables
      * @param idRangeSize how many auto-increment ids to reserve at a time
+     * @param kvOptions what the key-value stores of primary-key tables share; closed with this store
      */
-    HotStore(InletCatalog catalog, Path dataDir, HotTable.BucketOpener opener, org.apache.arrow.memory.BufferAllocator allocator, long idRangeSize)
+    HotStore(InletCatalog catalog, Path dataDir, HotTable.BucketOpener opener, org.apache.arrow.memory.BufferAllocator allocator, long idRangeSize, KvStoreOptions kvOptions)
     {
+        this.kvOptions = requireNonNull(kvOptions, "kvOptions is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.idRangeSize = idRangeSize;
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -75,7 +79,7 @@ final class HotStore
             java.util.function.IntFunction<dev.inlet.catalog.model.TableDescriptor> schemas = schemaId -> catalog.store().schema(info.tableId(), schemaId)
                     .orElseThrow(() -> new InletException(InletErrorCode.CORRUPT_LOG, "Table " + p + " has batches of schema " + schemaId + ", which the catalog does not know"));
             KvTableState kv = info.descriptor().hasPrimaryKey()
-                    ? new KvTableState(info, schemas, new AutoIncrementIds(catalog.store(), p, info.tableId(), idRangeSize), allocator)
+                    ? new KvTableState(info, schemas, new AutoIncrementIds(catalog.store(), p, info.tableId(), idRangeSize), allocator, kvOptions)
                     : null;
             return new HotTable(info, dataDir.resolve(Long.toString(info.tableId())), schemas, opener, kv);
         });
@@ -140,5 +144,6 @@ final class HotStore
     {
         tables.values().forEach(HotTable::close);
         tables.clear();
+        kvOptions.close();
     }
 }

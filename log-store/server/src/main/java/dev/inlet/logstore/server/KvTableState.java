@@ -10,6 +10,7 @@ import dev.inlet.catalog.model.TableInfo;
 import dev.inlet.logstore.arrow.ArrowSchemas;
 import dev.inlet.logstore.kv.ChangelogBatches;
 import dev.inlet.logstore.kv.KeyEncoder;
+import dev.inlet.logstore.kv.KvStoreOptions;
 import dev.inlet.logstore.kv.KvTablet;
 import dev.inlet.logstore.kv.RowCodec;
 import dev.inlet.logstore.kv.RowMerger;
@@ -42,6 +43,7 @@ final class KvTableState
     private final IntFunction<TableDescriptor> schemas;
     private final AutoIncrementIds ids;
     private final BufferAllocator allocator;
+    private final KvStoreOptions storeOptions;
     private volatile Version version;
 
     /**
@@ -56,8 +58,9 @@ final class KvTableState
         }
     }
 
-    KvTableState(TableInfo info, IntFunction<TableDescriptor> schemas, AutoIncrementIds ids, BufferAllocator allocator)
+    KvTableState(TableInfo info, IntFunction<TableDescriptor> schemas, AutoIncrementIds ids, BufferAllocator allocator, KvStoreOptions storeOptions)
     {
+        this.storeOptions = storeOptions;
         this.codec = new RowCodec(schemas);
         this.keys = new KeyEncoder(info.descriptor());
         this.schemas = schemas;
@@ -109,13 +112,13 @@ final class KvTableState
      */
     KvTablet openTablet(String name, Path dir, BucketLog log)
     {
-        KvTablet tablet = KvTablet.open(name, dir, codec);
+        KvTablet tablet = KvTablet.open(name, dir, codec, storeOptions);
         long end = log.endOffset();
         if (tablet.appliedOffset() > end) {
             LOG.warn("Key-value state of {} holds offset {}, ahead of its log's end {}; rebuilding it from a snapshot not ahead of the log", name, tablet.appliedOffset(), end);
             tablet.close();
             KvTablet.discardStore(dir, end);
-            tablet = KvTablet.open(name, dir, codec);
+            tablet = KvTablet.open(name, dir, codec, storeOptions);
         }
         if (tablet.appliedOffset() < log.earliestOffset()) {
             long applied = tablet.appliedOffset();

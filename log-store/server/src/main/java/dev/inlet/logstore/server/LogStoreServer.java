@@ -8,6 +8,7 @@ import dev.inlet.catalog.InletCatalog;
 import dev.inlet.catalog.config.CatalogOptions;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.logstore.client.ClientOptions;
+import dev.inlet.logstore.kv.KvStoreOptions;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -73,7 +74,8 @@ public final class LogStoreServer
         InletCatalog catalog = new InletCatalog(settings);
         ServerMetrics metrics = new ServerMetrics();
         StorageRuntime storage = StorageRuntime.fromConfig(config, metrics);
-        HotStore store = new HotStore(catalog, dataDir, storage::openBucket, allocator, config.get(ServerOptions.KV_ID_RANGE));
+        HotStore store = new HotStore(catalog, dataDir, storage::openBucket, allocator, config.get(ServerOptions.KV_ID_RANGE),
+                new KvStoreOptions(config.get(ServerOptions.KV_BLOCK_CACHE_BYTES)));
         String host = config.get(ServerOptions.HOST);
         int port = config.get(ServerOptions.PORT);
         Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);

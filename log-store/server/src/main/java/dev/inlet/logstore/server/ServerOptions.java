@@ -54,6 +54,9 @@ public final class ServerOptions
     public static final ConfigOption<Duration> KV_SNAPSHOT_INTERVAL = duration("kv.snapshot.interval", Duration.ofMinutes(10),
             "How often each bucket of a primary-key table takes a snapshot of its key-value state (a RocksDB checkpoint tagged with its log offset). Recovery replays the log from the newest snapshot; retention keeps the log from it on.");
 
+    public static final ConfigOption<Long> KV_BLOCK_CACHE_BYTES = bytes("kv.block-cache.bytes", 256L << 20,
+            "Memory for the blocks of key-value state read from disk (RocksDB's block cache), shared by every bucket of every primary-key table of the server.");
+
     public static final ConfigOption<String> KV_SNAPSHOT_REMOTE_DIR = ConfigOption.string("kv.snapshot.remote-dir", null,
             "Where each new snapshot of a primary-key table's key-value state is also uploaded (s3://bucket/path, with the s3.* settings); unset keeps snapshots on local disk only.");
 
@@ -72,6 +75,6 @@ public final class ServerOptions
     public static List<ConfigOption<?>> all()
     {
         return List.of(HOST, PORT, TLS_CERT_FILE, TLS_KEY_FILE, METRICS_PORT, LOOKUP_PORT, LOOKUP_MAX_CONNECTIONS, SEGMENT_BYTES, SEGMENT_AGE, INDEX_INTERVAL_BYTES,
-                MAX_BATCH_BYTES, FLUSH_POLICY, FLUSH_INTERVAL, RETENTION_BYTES, RETENTION_CHECK_INTERVAL, KV_ID_RANGE, KV_SNAPSHOT_INTERVAL, KV_SNAPSHOT_REMOTE_DIR);
+                MAX_BATCH_BYTES, FLUSH_POLICY, FLUSH_INTERVAL, RETENTION_BYTES, RETENTION_CHECK_INTERVAL, KV_ID_RANGE, KV_BLOCK_CACHE_BYTES, KV_SNAPSHOT_INTERVAL, KV_SNAPSHOT_REMOTE_DIR);
     }
 }
