@@ -3,6 +3,8 @@
  */
 package dev.inlet.bench;
 
+import dev.inlet.logstore.kv.KvStoreOptions;
+import dev.inlet.logstore.server.ServerOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -17,7 +19,9 @@ import java.util.List;
  * The baseline of the primary-key benchmark: the same rows written straight into RocksDB from
  * this JVM, by one thread, with no server, no network and no log of Inlet's own. As Inlet's
  * server does, it keeps one RocksDB per bucket (rows routed by {@code id}) opened with the options
- * of Inlet's {@code KvTablet} (16 MiB write buffer, 2 background jobs); keys and values are
+ * of Inlet's {@code KvTablet} ({@link KvStoreOptions}: 16 MiB write buffer, 2 background jobs,
+ * whole-key Bloom filters in memtables and SST files, one shared block cache of the server's
+ * default {@code kv.block-cache.bytes}); keys and values are
  * {@link KvRows#encodeKey} and {@link KvRows#encodeValue}, encoded inside the timed pass. Rows are
  * gathered per bucket into a {@link WriteBatch}, written once it holds the writer's batch rows or
  * batch bytes (Inlet's client batching), and every open batch is written at the end of a pass.
@@ -81,6 +85,7 @@ final class RocksDbBaseline
         }
     }
 
+    private final KvStoreOptions storeOptions;
     private final Options options;
     private final WriteOptions writeOptions;
     private final RocksDB[] dbs;
@@ -94,7 +99,8 @@ final class RocksDbBaseline
         this.operation = operation;
         this.batchRows = batchRows;
         this.batchBytes = batchBytes;
-        this.options = new Options().setCreateIfMissing(true).setWriteBufferSize(16L << 20).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
+        this.storeOptions = new KvStoreOptions(ServerOptions.KV_BLOCK_CACHE_BYTES.defaultValue().orElseThrow());
+        this.options = storeOptions.storeOptions();
         this.writeOptions = new WriteOptions().setSync(sync == Sync.SYNC).setDisableWAL(false);
         this.dbs = new RocksDB[buckets];
         for (int b = 0; b < buckets; b++) {
@@ -166,5 +172,6 @@ final class RocksDbBaseline
         }
         writeOptions.close();
         options.close();
+        storeOptions.close();
     }
 }

@@ -42,8 +42,9 @@ public final class KvStoreOptions
      * The options of one store (the caller closes them). Every write first reads its key, and a new
      * key's read would search the memtable and every SST file that may hold it: whole-key Bloom
      * filters in the memtable and in the SST files answer most of those reads without a search.
+     * Public for the primary-key benchmark, whose raw RocksDB baseline opens its stores the same way.
      */
-    Options storeOptions()
+    public Options storeOptions()
     {
         return new Options()
                 .setCreateIfMissing(true)

@@ -68,14 +68,18 @@ public final class LogStoreServer
             throws IOException
     {
         requireNonNull(config, "config is null");
+        long blockCache = config.get(ServerOptions.KV_BLOCK_CACHE_BYTES);
+        if (blockCache < 0) {
+            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
+                    ServerOptions.KV_BLOCK_CACHE_BYTES.key() + " must not be negative, got " + blockCache);
+        }
         CatalogSettings settings = CatalogSettings.fromConfig(config);
         Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath().resolve("hot");
         BufferAllocator allocator = new RootAllocator();
         InletCatalog catalog = new InletCatalog(settings);
         ServerMetrics metrics = new ServerMetrics();
         StorageRuntime storage = StorageRuntime.fromConfig(config, metrics);
-        HotStore store = new HotStore(catalog, dataDir, storage::openBucket, allocator, config.get(ServerOptions.KV_ID_RANGE),
-                new KvStoreOptions(config.get(ServerOptions.KV_BLOCK_CACHE_BYTES)));
+        HotStore store = new HotStore(catalog, dataDir, storage::openBucket, allocator, config.get(ServerOptions.KV_ID_RANGE), new KvStoreOptions(blockCache));
         String host = config.get(ServerOptions.HOST);
         int port = config.get(ServerOptions.PORT);
         Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);

@@ -639,4 +639,13 @@ class TestLogStoreServer
         assertThat(metrics).contains("inlet_hot_request_seconds_count{kind=\"append\"}");
         assertThat(metrics).containsPattern("inlet_hot_fsync_seconds_count [1-9]");
     }
+
+    @Test
+    void negativeBlockCacheIsRefusedNamingTheKey()
+    {
+        var config = dev.inlet.catalog.config.InletConfig.of(Map.of("data-dir", dir.resolve("other").toString(), "server.port", "0", "kv.block-cache.bytes", "-1"));
+        assertThatThrownBy(() -> LogStoreServer.start(config))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_CONFIGURATION))
+                .hasMessage("kv.block-cache.bytes must not be negative, got -1");
+    }
 }
