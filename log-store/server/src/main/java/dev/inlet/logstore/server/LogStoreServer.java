@@ -73,6 +73,11 @@ public final class LogStoreServer
             throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
                     ServerOptions.KV_BLOCK_CACHE_BYTES.key() + " must not be negative, got " + blockCache);
         }
+        java.time.Duration idleTimeout = config.get(ServerOptions.LOOKUP_IDLE_TIMEOUT);
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
+                    ServerOptions.LOOKUP_IDLE_TIMEOUT.key() + " must be positive, got " + idleTimeout.toMillis() + " ms");
+        }
         CatalogSettings settings = CatalogSettings.fromConfig(config);
         Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath().resolve("hot");
         BufferAllocator allocator = new RootAllocator();
@@ -96,7 +101,7 @@ public final class LogStoreServer
         if (lookupPortNumber != 0) {
             try {
                 lookupPort = LookupPort.start(store, allocator, metrics, host, Math.max(lookupPortNumber, 0), config.getOptional(ClientOptions.AUTH_TOKEN),
-                        config.get(ServerOptions.LOOKUP_MAX_CONNECTIONS), config.get(ServerOptions.MAX_BATCH_BYTES));
+                        config.get(ServerOptions.LOOKUP_MAX_CONNECTIONS), idleTimeout, config.get(ServerOptions.MAX_BATCH_BYTES));
             }
             catch (IOException e) {
                 store.close();

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,7 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * answer, with nothing queued between. A platform thread, not a virtual one, because a virtual
  * thread blocked on a socket is woken through the poller thread: one more hand-off per request,
  * which is what this port exists to avoid. Connections are few (a client keeps one per thread
- * that looks up at the same time) and capped by {@code server.lookup.max-connections}.
+ * that looks up at the same time) and capped by {@code server.lookup.max-connections}; one that
+ * sends no request for {@code server.lookup.idle-timeout} is closed, so that clients that went
+ * away without closing (or stopped looking up) do not hold threads and the cap for ever.
  *
  * <p>The port speaks no TLS: a server with TLS on does not open it, and clients use the Flight
  * lookup stream instead.
@@ -58,13 +61,16 @@ final class LookupPort
     private final ServerMetrics metrics;
     private final byte[] token;
     private final int maxConnections;
+    private final int idleTimeoutMillis;
     private final long maxRequestBytes;
     private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean closing;
 
-    private LookupPort(ServerSocket listener, HotStore store, BufferAllocator allocator, ServerMetrics metrics, Optional<String> token, int maxConnections, long maxRequestBytes)
+    private LookupPort(ServerSocket listener, HotStore store, BufferAllocator allocator, ServerMetrics metrics, Optional<String> token, int maxConnections, Duration idleTimeout,
+            long maxRequestBytes)
     {
+        this.idleTimeoutMillis = (int) Math.clamp(idleTimeout.toMillis(), 1, Integer.MAX_VALUE);
         this.listener = listener;
         this.lookups = new LookupHandler(store, allocator, maxRequestBytes);
         this.metrics = metrics;
@@ -75,7 +81,8 @@ final class LookupPort
     }
 
     /** Listens on {@code host:port} (0: a free port). */
-    static LookupPort start(HotStore store, BufferAllocator allocator, ServerMetrics metrics, String host, int port, Optional<String> token, int maxConnections, long maxRequestBytes)
+    static LookupPort start(HotStore store, BufferAllocator allocator, ServerMetrics metrics, String host, int port, Optional<String> token, int maxConnections, Duration idleTimeout,
+            long maxRequestBytes)
             throws IOException
     {
         ServerSocket listener = new ServerSocket();
@@ -87,7 +94,7 @@ final class LookupPort
             listener.close();
             throw new IOException("Cannot open the lookup port " + host + ":" + port + " (server.lookup.port): " + e.getMessage(), e);
         }
-        return new LookupPort(listener, store, allocator, metrics, token, maxConnections, maxRequestBytes);
+        return new LookupPort(listener, store, allocator, metrics, token, maxConnections, idleTimeout, maxRequestBytes);
     }
 
     int port()
@@ -162,6 +169,8 @@ final class LookupPort
     {
         try (socket) {
             socket.setTcpNoDelay(true);
+            // bounds the wait for the hello and for each next request alike
+            socket.setSoTimeout(idleTimeoutMillis);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
             ByteBuffer buffer = ByteBuffer.allocate(4096);
@@ -186,6 +195,9 @@ final class LookupPort
                 buffer = body;
                 answer(body, out);
             }
+        }
+        catch (SocketTimeoutException e) {
+            LOG.debug("Lookup connection {} idle for {} ms (server.lookup.idle-timeout); closing it", socket.getRemoteSocketAddress(), idleTimeoutMillis);
         }
         catch (EOFException | SocketException e) {
             // the client closed the connection (or the server is stopping)

@@ -32,6 +32,8 @@ public final class ServerOptions
             "Port of the binary lookup protocol (point and prefix lookups with fewer thread hand-offs than the Flight lookup stream); clients find it through the Flight endpoint. 0 turns it off (clients use the Flight stream), -1 picks a free port. Off when TLS is on.");
     public static final ConfigOption<Integer> LOOKUP_MAX_CONNECTIONS = ConfigOption.integer("server.lookup.max-connections", 256,
             "Most open connections on the lookup port, each served by one thread; a client opens one per thread looking up at the same time.");
+    public static final ConfigOption<Duration> LOOKUP_IDLE_TIMEOUT = duration("server.lookup.idle-timeout", Duration.ofMinutes(10),
+            "A lookup connection that sends no request for this long is closed, and its thread ends; the client opens a new one when it next looks up.");
     public static final ConfigOption<Long> SEGMENT_BYTES = bytes("log.segment.bytes", 256L << 20,
             "A bucket's active segment file is closed and a new one started at this size.");
     public static final ConfigOption<Duration> SEGMENT_AGE = duration("log.segment.age", Duration.ofDays(7),
@@ -74,7 +76,7 @@ public final class ServerOptions
 
     public static List<ConfigOption<?>> all()
     {
-        return List.of(HOST, PORT, TLS_CERT_FILE, TLS_KEY_FILE, METRICS_PORT, LOOKUP_PORT, LOOKUP_MAX_CONNECTIONS, SEGMENT_BYTES, SEGMENT_AGE, INDEX_INTERVAL_BYTES,
+        return List.of(HOST, PORT, TLS_CERT_FILE, TLS_KEY_FILE, METRICS_PORT, LOOKUP_PORT, LOOKUP_MAX_CONNECTIONS, LOOKUP_IDLE_TIMEOUT, SEGMENT_BYTES, SEGMENT_AGE, INDEX_INTERVAL_BYTES,
                 MAX_BATCH_BYTES, FLUSH_POLICY, FLUSH_INTERVAL, RETENTION_BYTES, RETENTION_CHECK_INTERVAL, KV_ID_RANGE, KV_BLOCK_CACHE_BYTES, KV_SNAPSHOT_INTERVAL, KV_SNAPSHOT_REMOTE_DIR);
     }
 }

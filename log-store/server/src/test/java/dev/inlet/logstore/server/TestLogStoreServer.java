@@ -648,4 +648,13 @@ class TestLogStoreServer
                 .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_CONFIGURATION))
                 .hasMessage("kv.block-cache.bytes must not be negative, got -1");
     }
+
+    @Test
+    void aLookupIdleTimeoutOfZeroIsRefusedNamingTheKey()
+    {
+        var config = dev.inlet.catalog.config.InletConfig.of(Map.of("data-dir", dir.resolve("other").toString(), "server.port", "0", "server.lookup.idle-timeout", "0s"));
+        assertThatThrownBy(() -> LogStoreServer.start(config))
+                .isInstanceOfSatisfying(InletException.class, e -> assertThat(e.errorCode()).isEqualTo(InletErrorCode.INVALID_CONFIGURATION))
+                .hasMessage("server.lookup.idle-timeout must be positive, got 0 ms");
+    }
 }

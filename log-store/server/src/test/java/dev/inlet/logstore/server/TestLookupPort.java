@@ -278,6 +278,30 @@ class TestLookupPort
     }
 
     @Test
+    void anIdleConnectionIsClosedByTheServerAndTheClientOpensANewOne()
+            throws Exception
+    {
+        try (TestingHotStore hot = new TestingHotStore(dir, Map.of("server.lookup.idle-timeout", "300ms"))) {
+            hot.createTable("kv.orders", orders());
+            try (InletClient client = hot.client()) {
+                try (UpsertWriter writer = client.newUpsertWriter("kv.orders", null, WriterOptions.defaults())) {
+                    writer.upsert(new Object[] {"r1", 1L, null, "one"});
+                }
+                assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
+                assertThat(hot.server().lookupConnections()).isEqualTo(1);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (hot.server().lookupConnections() > 0) {
+                    assertThat(System.nanoTime()).as("the server closes the idle connection").isLessThan(deadline);
+                    java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                // the kept connection is closed: the request goes out again on a new one
+                assertThat(client.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
+                assertThat(hot.server().lookupConnections()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aPortTheClientCannotReachLeavesLookupsOnTheFlightStream()
             throws Exception
     {
