@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * none waits for another's answer. The port is asked of the Flight endpoint once; a server that
  * has it off (or TLS, which the port does not speak) leaves lookups on the Flight stream. So does
  * a port this client cannot connect to (a firewall or a proxy that passes only the Flight port),
- * for {@link #UNREACHABLE_BACKOFF}, after which it is tried again.
+ * for {@link #UNREACHABLE_BACKOFF}, after which it is tried again; a server that refuses a new
+ * connection because it serves as many as {@code server.lookup.max-connections} allows leaves
+ * them there for {@link #FULL_BACKOFF}.
  *
  * <p>Thread-safe.
  */
@@ -36,6 +38,8 @@ final class LookupConnections
     private static final int MAX_IDLE = 64;
     private static final int UNKNOWN = -1;
     static final Duration UNREACHABLE_BACKOFF = Duration.ofMinutes(1);
+    // connections close all the time (idle timeout, clients going away): try again soon
+    static final Duration FULL_BACKOFF = Duration.ofSeconds(5);
     // a port that does not answer must not hold a lookup for the whole request timeout
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(LookupConnections.class);
@@ -149,6 +153,14 @@ final class LookupConnections
             unreachableUntil = System.nanoTime() + UNREACHABLE_BACKOFF.toNanos();
             // the server may come back on another port (server.lookup.port=-1): ask again then
             port = UNKNOWN;
+            return null;
+        }
+        catch (InletException e) {
+            if (e.errorCode() != InletErrorCode.SERVER_UNAVAILABLE) {
+                throw e; // a refused token is the caller's to see
+            }
+            LOG.warn("The hot store's lookup port refused a connection ({}); lookups use the Flight stream for the next {}s", e.getMessage(), FULL_BACKOFF.toSeconds());
+            unreachableUntil = System.nanoTime() + FULL_BACKOFF.toNanos();
             return null;
         }
     }

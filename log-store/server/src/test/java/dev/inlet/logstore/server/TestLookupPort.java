@@ -302,6 +302,27 @@ class TestLookupPort
     }
 
     @Test
+    void aClientOverTheConnectionCapLooksUpOnTheFlightStream()
+            throws Exception
+    {
+        try (TestingHotStore hot = new TestingHotStore(dir, Map.of("server.lookup.max-connections", "1"))) {
+            hot.createTable("kv.orders", orders());
+            try (InletClient first = hot.client(); InletClient second = hot.client()) {
+                try (UpsertWriter writer = first.newUpsertWriter("kv.orders", null, WriterOptions.defaults())) {
+                    writer.upsert(new Object[] {"r1", 1L, null, "one"});
+                }
+                assertThat(first.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
+                assertThat(hot.server().lookupConnections()).isEqualTo(1);
+                // the port is full: the second client is answered on the stream, not refused
+                assertThat(second.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L}, new Object[] {"r9", 9L})))
+                        .satisfiesExactly(row -> assertThat(row).containsExactly("r1", 1L, null, "one"), row -> assertThat(row).isNull());
+                assertThat(second.lookup("kv.orders", List.<Object[]>of(new Object[] {"r1", 1L})).getFirst()).containsExactly("r1", 1L, null, "one");
+                assertThat(hot.server().lookupConnections()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aPortTheClientCannotReachLeavesLookupsOnTheFlightStream()
             throws Exception
     {
