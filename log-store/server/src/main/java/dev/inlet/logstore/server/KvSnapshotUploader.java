@@ -19,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -104,14 +106,43 @@ final class KvSnapshotUploader
         return offsets;
     }
 
+    /**
+     * Deletes a bucket's complete snapshots but the newest {@value #REMOTE_TO_KEEP}, and the
+     * unfinished uploads older than its newest complete one (an upload an S3 error cut short,
+     * never to be retried: the next snapshot has a newer offset). A snapshot's manifest goes
+     * first, so that one half deleted is never taken for complete.
+     */
     private void expire(String bucketPrefix)
     {
-        TreeSet<Long> offsets = complete(bucketPrefix);
-        while (offsets.size() > REMOTE_TO_KEEP) {
-            long oldest = offsets.pollFirst();
-            for (S3Object object : list(bucketPrefix + oldest + "/")) {
-                s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
+        TreeMap<Long, List<String>> keys = new TreeMap<>();
+        TreeSet<Long> complete = new TreeSet<>();
+        for (S3Object object : list(bucketPrefix)) {
+            String rest = object.key().substring(bucketPrefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && rest.substring(0, slash).matches("\\d+")) {
+                long offset = Long.parseLong(rest.substring(0, slash));
+                keys.computeIfAbsent(offset, o -> new ArrayList<>()).add(object.key());
+                if (rest.substring(slash + 1).equals(MANIFEST)) {
+                    complete.add(offset);
+                }
             }
+        }
+        if (complete.isEmpty()) {
+            return;
+        }
+        Set<Long> kept = new TreeSet<>(complete.descendingSet().stream().limit(REMOTE_TO_KEEP).toList());
+        long newest = complete.last();
+        for (var snapshot : keys.entrySet()) {
+            long offset = snapshot.getKey();
+            if (kept.contains(offset) || (!complete.contains(offset) && offset > newest)) {
+                continue;
+            }
+            List<String> objects = new ArrayList<>(snapshot.getValue());
+            objects.sort(Comparator.comparing((String key) -> !key.endsWith("/" + MANIFEST)));
+            for (String key : objects) {
+                s3.deleteObject(b -> b.bucket(bucket).key(key));
+            }
+            LOG.debug("Deleted the {} key-value snapshot s3://{}/{}{}/", complete.contains(offset) ? "expired" : "unfinished", bucket, bucketPrefix, offset);
         }
     }
 

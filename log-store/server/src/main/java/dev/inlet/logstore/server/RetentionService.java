@@ -70,9 +70,14 @@ final class RetentionService
         }
     }
 
-    /** Snapshots the key-value state of every bucket of every open primary-key table. */
+    /**
+     * Snapshots the key-value state of every bucket of every open primary-key table. A failed upload
+     * does not stop the other buckets' (a later run uploads the bucket's newest snapshot); the
+     * first failure is thrown once every bucket was tried.
+     */
     synchronized void snapshotOnce()
     {
+        RuntimeException failed = null;
         for (HotTable table : store.openTables()) {
             if (!table.descriptor().hasPrimaryKey()) {
                 continue;
@@ -83,10 +88,21 @@ final class RetentionService
                     long offset = buckets[b].kv().snapshot();
                     LOG.debug("Snapshot of {} at offset {}", buckets[b].describe(), offset);
                     if (uploader != null) {
-                        uploader.upload(table.info().tableId(), partition.name(), b, buckets[b].kvSnapshotDir(offset));
+                        try {
+                            uploader.upload(table.info().tableId(), partition.name(), b, buckets[b].kvSnapshotDir(offset));
+                        }
+                        catch (RuntimeException e) {
+                            LOG.warn("Upload of the key-value snapshot of {} at offset {} failed ({}); the next snapshot run uploads the bucket's newest snapshot", buckets[b].describe(), offset, e.toString());
+                            if (failed == null) {
+                                failed = e;
+                            }
+                        }
                     }
                 }
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
