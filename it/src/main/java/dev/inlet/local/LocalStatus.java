@@ -56,7 +56,8 @@ final class LocalStatus
             }
             long behind = Math.max(0, LocalDemo.rowsIn(client, path) - tiered);
             line.append(String.format(Locale.ROOT, " %s %,d rows (%s)", path.table(), behind,
-                    lastCommit == null ? "not tiered yet" : "committed " + Duration.between(lastCommit, now).toSeconds() + "s ago"));
+                    // a commit made after `now`, while this line was being built, is 0s ago, not -1s
+                    lastCommit == null ? "not tiered yet" : "committed " + Math.max(0, Duration.between(lastCommit, now).toSeconds()) + "s ago"));
         }
         return line.toString();
     }
