@@ -78,6 +78,11 @@ public final class LogStoreServer
             throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
                     ServerOptions.LOOKUP_IDLE_TIMEOUT.key() + " must be positive, got " + idleTimeout.toMillis() + " ms");
         }
+        // checked before anything is opened, so that a refused configuration leaves nothing behind
+        if (config.getOptional(ServerOptions.TLS_CERT_FILE).isPresent() != config.getOptional(ServerOptions.TLS_KEY_FILE).isPresent()) {
+            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
+                    "TLS needs both server.tls.cert-file and server.tls.key-file");
+        }
         CatalogSettings settings = CatalogSettings.fromConfig(config);
         Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath().resolve("hot");
         BufferAllocator allocator = new RootAllocator();
@@ -90,10 +95,6 @@ public final class LogStoreServer
         Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
         Optional<String> key = config.getOptional(ServerOptions.TLS_KEY_FILE);
         Location bind = cert.isPresent() ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port);
-        if (cert.isPresent() != key.isPresent()) {
-            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
-                    "TLS needs both server.tls.cert-file and server.tls.key-file");
-        }
         // open before the Flight endpoint, so that no client is ever told there is none; no TLS on
         // the lookup port: with TLS on, lookups stay on the (encrypted) Flight stream
         int lookupPortNumber = cert.isPresent() ? 0 : config.get(ServerOptions.LOOKUP_PORT);
@@ -126,6 +127,9 @@ public final class LogStoreServer
             if (lookupPort != null) {
                 lookupPort.close();
             }
+            store.close();
+            storage.close();
+            catalog.close();
             allocator.close();
             throw new IOException("Cannot start the hot store on " + host + ":" + port + ": " + e.getMessage(), e);
         }
