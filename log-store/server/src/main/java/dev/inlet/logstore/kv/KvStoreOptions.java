@@ -6,9 +6,12 @@ package dev.inlet.logstore.kv;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+
+import java.util.List;
 
 /**
  * What every bucket's RocksDB of one server shares: a block cache of a fixed size (so that memory
@@ -23,6 +26,17 @@ public final class KvStoreOptions
     }
 
     private static final long WRITE_BUFFER_BYTES = 16L << 20;
+    /**
+     * Files written by a flush (level 0) and the first level under it are not compressed: a flush
+     * runs on the cores that merge the writes, and most of its time went to compressing. The lower
+     * levels, where most of a large store's bytes end up, are LZ4-compressed (with dynamic level
+     * sizes, the level a store's data reaches first counts as level 1 here; the bottommost level
+     * is always compressed, so a small store's compacted data is too).
+     */
+    private static final List<CompressionType> COMPRESSION_PER_LEVEL = List.of(
+            CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION,
+            CompressionType.LZ4_COMPRESSION, CompressionType.LZ4_COMPRESSION, CompressionType.LZ4_COMPRESSION,
+            CompressionType.LZ4_COMPRESSION, CompressionType.LZ4_COMPRESSION);
 
     private final Cache blockCache;
     private final BloomFilter filter;
@@ -53,6 +67,8 @@ public final class KvStoreOptions
                 .setKeepLogFileNum(2)
                 .setMemtablePrefixBloomSizeRatio(0.1)
                 .setMemtableWholeKeyFiltering(true)
+                .setCompressionPerLevel(COMPRESSION_PER_LEVEL)
+                .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter).setWholeKeyFiltering(true).setBlockCache(blockCache));
     }
 
