@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param endpoint {@code grpc://host:port} (or {@code grpc+tls://host:port})
  * @param token bearer token, when the server requires one
  * @param requestTimeout deadline of one request (an append ack, a fetch, an action)
- * @param trustedCertificates PEM certificates to trust for {@code grpc+tls://} besides the
- *     system's (e.g. a self-signed server certificate)
+ * @param trustedCertificates PEM certificates to trust for {@code grpc+tls://} instead of the
+ *     JDK's default trust store (e.g. a self-signed server certificate)
  */
 public record ClientConfig(URI endpoint, Optional<String> token, Duration requestTimeout, Optional<java.nio.file.Path> trustedCertificates)
 {

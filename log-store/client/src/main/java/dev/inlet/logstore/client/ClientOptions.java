@@ -21,7 +21,7 @@ public final class ClientOptions
             "Bearer token every request must carry (Authorization: Bearer <token>); empty turns authentication off. The server checks it and clients send it. Write ${env:NAME} to keep it out of the file.");
 
     public static final ConfigOption<String> TLS_TRUSTED_CERTS = ConfigOption.string("server.tls.trusted-certs", null,
-            "PEM file of certificates clients trust for grpc+tls:// besides the system's, e.g. the server's self-signed certificate.");
+            "PEM file of the certificates clients trust for grpc+tls:// (the Flight endpoint and the lookup port) instead of the JDK's default trust store, e.g. the server's self-signed certificate.");
 
     @Override
     public List<ConfigOption<?>> options()

@@ -8,6 +8,10 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.catalog.model.Column;
 import dev.inlet.logstore.protocol.LookupFrames;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -44,14 +48,21 @@ final class LookupConnection
      *
      * @throws InletException {@code UNAUTHENTICATED} (or another refusal) from the server
      */
-    LookupConnection(String host, int port, Optional<String> token, Duration connectTimeout, Duration timeout)
+    LookupConnection(String host, int port, Optional<SSLContext> tls, Optional<String> token, Duration connectTimeout, Duration timeout)
             throws IOException
     {
-        socket = new Socket();
+        Socket plain = new Socket();
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            plain.setSoTimeout((int) timeout.toMillis());
+        }
+        catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+        socket = tls.isPresent() ? secure(plain, tls.get(), host, port) : plain;
+        try {
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));
             LookupFrames.writeHello(out, token.orElse(null));
@@ -59,6 +70,27 @@ final class LookupConnection
         }
         catch (IOException | RuntimeException e) {
             socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * TLS over a connected socket, checking that the server's certificate is for {@code host} (as
+     * the Flight connection does), with the handshake done before the token is sent.
+     */
+    private static SSLSocket secure(Socket plain, SSLContext tls, String host, int port)
+            throws IOException
+    {
+        try {
+            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+            SSLParameters parameters = secure.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            secure.setSSLParameters(parameters);
+            secure.startHandshake();
+            return secure;
+        }
+        catch (IOException | RuntimeException e) {
+            plain.close();
             throw e;
         }
     }

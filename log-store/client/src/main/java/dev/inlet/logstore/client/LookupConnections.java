@@ -8,14 +8,19 @@ import dev.inlet.catalog.error.InletException;
 import dev.inlet.logstore.protocol.Actions;
 import dev.inlet.logstore.protocol.LookupFrames;
 import dev.inlet.logstore.protocol.LookupMessages;
+import dev.inlet.logstore.protocol.PemTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,8 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A client's connections to the hot store's lookup port: an idle connection is taken for a
  * request and given back after it, so each thread looking up at the same time has its own and
  * none waits for another's answer. The port is asked of the Flight endpoint once; a server that
- * has it off (or TLS, which the port does not speak) leaves lookups on the Flight stream. So does
- * a port this client cannot connect to (a firewall or a proxy that passes only the Flight port),
+ * has it off leaves lookups on the Flight stream. A {@code grpc+tls://} client connects with TLS,
+ * trusting what its Flight connection trusts, and only to a port that says it speaks TLS (a
+ * server from before TLS on the port leaves it on the Flight stream). A port this client cannot
+ * connect to also leaves lookups there (a firewall or a proxy that passes only the Flight port),
  * for {@link #UNREACHABLE_BACKOFF}, after which it is tried again; a server that refuses a new
  * connection because it serves as many as {@code server.lookup.max-connections} allows leaves
  * them there for {@link #FULL_BACKOFF}.
@@ -48,6 +55,8 @@ final class LookupConnections
     private final Deque<LookupConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int port = UNKNOWN;
+    // for a grpc+tls:// client, made when the port is first discovered; null otherwise
+    private volatile SSLContext tls;
     // System.nanoTime() until which the port counts as unreachable; 0: not
     private volatile long unreachableUntil;
     private volatile boolean closed;
@@ -71,11 +80,9 @@ final class LookupConnections
 
     private int discover()
     {
-        if ("grpc+tls".equals(client.config().endpoint().getScheme())) {
-            return 0; // never downgrade a TLS client to plain TCP
-        }
+        Actions.LookupPortResult result;
         try {
-            return client.action(Actions.LOOKUP_PORT, new Actions.LookupPortRequest(1), Actions.LookupPortResult.class).port();
+            result = client.action(Actions.LOOKUP_PORT, new Actions.LookupPortRequest(1), Actions.LookupPortResult.class);
         }
         catch (InletException e) {
             if (e.errorCode() == InletErrorCode.MALFORMED_REQUEST) {
@@ -83,6 +90,20 @@ final class LookupConnections
             }
             throw e;
         }
+        boolean tlsClient = "grpc+tls".equals(client.config().endpoint().getScheme());
+        if (tlsClient != result.tls()) {
+            return 0; // never downgrade a TLS client to plain TCP
+        }
+        if (tlsClient && tls == null) {
+            try {
+                tls = PemTls.client(client.config().trustedCertificates());
+            }
+            catch (IOException | GeneralSecurityException e) {
+                throw new InletException(InletErrorCode.INVALID_CONFIGURATION, "Cannot use the trusted certificates " + client.config().trustedCertificates().orElse(null)
+                        + " for the lookup port: " + e.getMessage(), e);
+            }
+        }
+        return result.port();
     }
 
     /**
@@ -145,7 +166,8 @@ final class LookupConnections
         int known = port;
         Duration timeout = client.config().requestTimeout();
         try {
-            return new LookupConnection(host, known, client.config().token(), timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT, timeout);
+            return new LookupConnection(host, known, Optional.ofNullable(tls), client.config().token(), timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT,
+                    timeout);
         }
         catch (IOException e) {
             LOG.warn("Cannot connect to the hot store's lookup port {}:{} ({}); lookups use the Flight stream for the next {}s", host, known, e.toString(),

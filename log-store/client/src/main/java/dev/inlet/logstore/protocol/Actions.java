@@ -59,8 +59,11 @@ public final class Actions
 
     public record LookupPortRequest(@JsonProperty("v") int v) {}
 
-    /** @param port the lookup port on the Flight endpoint's host; 0 if the server has it off (use the Flight lookup stream) */
-    public record LookupPortResult(@JsonProperty("v") int v, @JsonProperty("port") int port) {}
+    /**
+     * @param port the lookup port on the Flight endpoint's host; 0 if the server has it off (use the Flight lookup stream)
+     * @param tls whether the port speaks TLS (as the Flight endpoint does); absent from servers before TLS on the port, which read false
+     */
+    public record LookupPortResult(@JsonProperty("v") int v, @JsonProperty("port") int port, @JsonProperty("tls") boolean tls) {}
 
     public record BucketOffset(@JsonProperty("bucket") int bucket, @JsonProperty("offset") long offset) {}
 

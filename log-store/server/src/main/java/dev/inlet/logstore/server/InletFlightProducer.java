@@ -53,10 +53,12 @@ final class InletFlightProducer
     private final long maxBatchBytes;
     // the lookup port clients are told of; 0 while it is off
     private final int lookupPort;
+    private final boolean lookupPortTls;
 
-    InletFlightProducer(HotStore store, BufferAllocator allocator, ServerMetrics metrics, Location location, long maxBatchBytes, int lookupPort)
+    InletFlightProducer(HotStore store, BufferAllocator allocator, ServerMetrics metrics, Location location, long maxBatchBytes, int lookupPort, boolean lookupPortTls)
     {
         this.lookupPort = lookupPort;
+        this.lookupPortTls = lookupPortTls;
         this.store = requireNonNull(store, "store is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -234,7 +236,7 @@ final class InletFlightProducer
                     HotTable table = store.refresh(store.table(request.table()));
                     yield new Actions.TableResult(1, table.path().toString(), table.info().tableId(), table.info().schemaId(), DescriptorCodec.encode(table.descriptor()));
                 }
-                case Actions.LOOKUP_PORT -> new Actions.LookupPortResult(1, lookupPort);
+                case Actions.LOOKUP_PORT -> new Actions.LookupPortResult(1, lookupPort, lookupPortTls);
                 case Actions.OFFSETS -> offsets(ProtocolJson.read(action.getBody(), Actions.OffsetsRequest.class, "offsets request"));
                 case Actions.LIST_PARTITIONS -> {
                     Actions.TableRequest request = ProtocolJson.read(action.getBody(), Actions.TableRequest.class, "list-partitions request");

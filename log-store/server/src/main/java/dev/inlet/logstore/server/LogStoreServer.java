@@ -9,6 +9,7 @@ import dev.inlet.catalog.config.CatalogOptions;
 import dev.inlet.catalog.config.InletConfig;
 import dev.inlet.logstore.client.ClientOptions;
 import dev.inlet.logstore.kv.KvStoreOptions;
+import dev.inlet.logstore.protocol.PemTls;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -16,9 +17,12 @@ import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -83,6 +87,9 @@ public final class LogStoreServer
             throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
                     "TLS needs both server.tls.cert-file and server.tls.key-file");
         }
+        Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
+        Optional<String> key = config.getOptional(ServerOptions.TLS_KEY_FILE);
+        Optional<SSLContext> tls = cert.isPresent() ? Optional.of(tlsContext(cert.get(), key.get())) : Optional.empty();
         CatalogSettings settings = CatalogSettings.fromConfig(config);
         Path dataDir = Path.of(config.get(CatalogOptions.DATA_DIR)).toAbsolutePath().resolve("hot");
         BufferAllocator allocator = new RootAllocator();
@@ -92,16 +99,14 @@ public final class LogStoreServer
         HotStore store = new HotStore(catalog, dataDir, storage::openBucket, allocator, config.get(ServerOptions.KV_ID_RANGE), new KvStoreOptions(blockCache));
         String host = config.get(ServerOptions.HOST);
         int port = config.get(ServerOptions.PORT);
-        Optional<String> cert = config.getOptional(ServerOptions.TLS_CERT_FILE);
-        Optional<String> key = config.getOptional(ServerOptions.TLS_KEY_FILE);
         Location bind = cert.isPresent() ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port);
-        // open before the Flight endpoint, so that no client is ever told there is none; no TLS on
-        // the lookup port: with TLS on, lookups stay on the (encrypted) Flight stream
-        int lookupPortNumber = cert.isPresent() ? 0 : config.get(ServerOptions.LOOKUP_PORT);
+        // open before the Flight endpoint, so that no client is ever told there is none; with TLS
+        // on, it speaks TLS with the Flight endpoint's certificate
+        int lookupPortNumber = config.get(ServerOptions.LOOKUP_PORT);
         LookupPort lookupPort = null;
         if (lookupPortNumber != 0) {
             try {
-                lookupPort = LookupPort.start(store, allocator, metrics, host, Math.max(lookupPortNumber, 0), config.getOptional(ClientOptions.AUTH_TOKEN),
+                lookupPort = LookupPort.start(store, allocator, metrics, host, Math.max(lookupPortNumber, 0), tls, config.getOptional(ClientOptions.AUTH_TOKEN),
                         config.get(ServerOptions.LOOKUP_MAX_CONNECTIONS), idleTimeout, config.get(ServerOptions.MAX_BATCH_BYTES));
             }
             catch (IOException e) {
@@ -113,7 +118,7 @@ public final class LogStoreServer
             }
         }
         InletFlightProducer producer = new InletFlightProducer(store, allocator, metrics, Location.reuseConnection(), config.get(ServerOptions.MAX_BATCH_BYTES),
-                lookupPort == null ? 0 : lookupPort.port());
+                lookupPort == null ? 0 : lookupPort.port(), tls.isPresent());
         FlightServer.Builder builder = FlightServer.builder(allocator, bind, producer);
         if (cert.isPresent()) {
             builder.useTls(new File(cert.get()), new File(key.get()));
@@ -143,8 +148,20 @@ public final class LogStoreServer
                 config.getOptional(ServerOptions.KV_SNAPSHOT_REMOTE_DIR).map(dir -> new KvSnapshotUploader(settings.s3().newClient(), java.net.URI.create(dir))).orElse(null));
         LOG.info("Hot store serving {} (data {}, flush policy {}, auth {}, metrics {}, lookup port {})", location.getUri(), dataDir, storage.flushPolicyName(),
                 config.getOptional(ClientOptions.AUTH_TOKEN).isPresent() ? "bearer token" : "off", metricsPort > 0 ? "http://" + host + ":" + metricsPort + "/metrics" : "off",
-                lookupPort != null ? host + ":" + lookupPort.port() : cert.isPresent() ? "off (TLS)" : "off");
+                lookupPort == null ? "off" : host + ":" + lookupPort.port() + (tls.isPresent() ? " (TLS)" : ""));
         return new LogStoreServer(allocator, catalog, storage, store, metrics, flight, location, metricsPort, retention, producer, lookupPort);
+    }
+
+    /** The lookup port's TLS context from the Flight endpoint's files, or a refusal naming the file and what is wrong with it. */
+    private static SSLContext tlsContext(String cert, String key)
+    {
+        try {
+            return PemTls.server(Path.of(cert), Path.of(key));
+        }
+        catch (IOException | GeneralSecurityException e) {
+            throw new dev.inlet.catalog.error.InletException(dev.inlet.catalog.error.InletErrorCode.INVALID_CONFIGURATION,
+                    "Cannot use server.tls.cert-file " + cert + " with server.tls.key-file " + key + ": " + e.getMessage(), e);
+        }
     }
 
     public Location location()

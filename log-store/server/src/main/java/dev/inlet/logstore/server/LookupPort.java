@@ -13,6 +13,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -46,8 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends no request for {@code server.lookup.idle-timeout} is closed, so that clients that went
  * away without closing (or stopped looking up) do not hold threads and the cap for ever.
  *
- * <p>The port speaks no TLS: a server with TLS on does not open it, and clients use the Flight
- * lookup stream instead.
+ * <p>With TLS on ({@code server.tls.cert-file}), the port speaks TLS with the Flight endpoint's
+ * certificate, and the hello (with its bearer token) is sent only after the handshake.
  */
 final class LookupPort
         implements AutoCloseable
@@ -81,11 +83,11 @@ final class LookupPort
     }
 
     /** Listens on {@code host:port} (0: a free port). */
-    static LookupPort start(HotStore store, BufferAllocator allocator, ServerMetrics metrics, String host, int port, Optional<String> token, int maxConnections, Duration idleTimeout,
-            long maxRequestBytes)
+    static LookupPort start(HotStore store, BufferAllocator allocator, ServerMetrics metrics, String host, int port, Optional<SSLContext> tls, Optional<String> token,
+            int maxConnections, Duration idleTimeout, long maxRequestBytes)
             throws IOException
     {
-        ServerSocket listener = new ServerSocket();
+        ServerSocket listener = tls.isPresent() ? tls.get().getServerSocketFactory().createServerSocket() : new ServerSocket();
         listener.setReuseAddress(true);
         try {
             listener.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
@@ -135,6 +137,8 @@ final class LookupPort
     private static void refuse(Socket socket, InletException error)
     {
         try (socket) {
+            // with TLS, writing starts the handshake: a client that stalls it must not hold the acceptor
+            socket.setSoTimeout((int) DRAIN_TIME.toMillis());
             LookupFrames.writeStatus(new DataOutputStream(socket.getOutputStream()), error);
             finish(socket, socket.getInputStream());
         }

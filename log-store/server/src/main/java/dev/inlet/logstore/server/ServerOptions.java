@@ -22,14 +22,14 @@ public final class ServerOptions
     public static final ConfigOption<Integer> PORT = ConfigOption.integer("server.port", 9123,
             "Port of the hot store's Arrow Flight endpoint; clients use grpc://<host>:<port>.");
     public static final ConfigOption<String> TLS_CERT_FILE = ConfigOption.string("server.tls.cert-file", null,
-            "PEM certificate chain of the Flight endpoint; with server.tls.key-file it turns TLS on.");
+            "PEM certificate chain of the Flight endpoint and the lookup port; with server.tls.key-file it turns TLS on.");
     public static final ConfigOption<String> TLS_KEY_FILE = ConfigOption.string("server.tls.key-file", null,
-            "PEM private key (PKCS#8) of the Flight endpoint.");
+            "PEM private key (unencrypted PKCS#8, BEGIN PRIVATE KEY) of the Flight endpoint and the lookup port.");
     public static final ConfigOption<Integer> METRICS_PORT = ConfigOption.integer("server.metrics.port", 9124,
             "Port of the Prometheus metrics endpoint (http://<host>:<port>/metrics); 0 turns it off, -1 picks a free port.");
 
     public static final ConfigOption<Integer> LOOKUP_PORT = ConfigOption.integer("server.lookup.port", 9126,
-            "Port of the binary lookup protocol (point and prefix lookups with fewer thread hand-offs than the Flight lookup stream); clients find it through the Flight endpoint. 0 turns it off (clients use the Flight stream), -1 picks a free port. Off when TLS is on.");
+            "Port of the binary lookup protocol (point and prefix lookups with fewer thread hand-offs than the Flight lookup stream); clients find it through the Flight endpoint. 0 turns it off (clients use the Flight stream), -1 picks a free port. With TLS on, it speaks TLS with the Flight endpoint's certificate.");
     public static final ConfigOption<Integer> LOOKUP_MAX_CONNECTIONS = ConfigOption.integer("server.lookup.max-connections", 256,
             "Most open connections on the lookup port, each served by one thread; a client opens one per thread looking up at the same time.");
     public static final ConfigOption<Duration> LOOKUP_IDLE_TIMEOUT = duration("server.lookup.idle-timeout", Duration.ofMinutes(10),

@@ -55,7 +55,7 @@ class TestLookupPort
     Path dir;
 
     /** region STRING, id BIGINT, at TIMESTAMP(3), name STRING; key (region, id), bucket key region. */
-    private static TableDescriptor orders()
+    static TableDescriptor orders()
     {
         return TableDescriptor.builder()
                 .column("region", DataType.string(), false)
