@@ -207,7 +207,7 @@ public final class KvBenchmark
         out.println("  Inlet: " + (columnar() ? "UpsertWriter.upsertBatch of Arrow vectors the harness fills from its rows, " + COLUMNAR_CHUNK_ROWS + " at a time, inside the timed pass,"
                 : "UpsertWriter.upsert(Object[]) per row") + " against the server in a child JVM (heap " + InletServer.HEAP
                 + ", G1, heap pretouched), default merge engine last_row, full changelog (-U/+U per update); a pass ends when every upsert's future completed");
-        out.println("  RocksDB: the same rows written from this JVM, one RocksDB " + RocksDB.rocksdbVersion() + " per bucket with Inlet KvTablet's options (16 MiB write buffer, 2 background jobs, Bloom filters, a shared 256 MiB block cache);");
+        out.println("  RocksDB: the same rows written from this JVM, one RocksDB " + RocksDB.rocksdbVersion() + " per bucket with Inlet KvTablet's options (16 MiB write buffer, 2 background jobs, Bloom filters, a shared 256 MiB block cache, flushed files uncompressed and LZ4 below);");
         out.println("           key = 0x01 + 8-byte big-endian id (9 B), value = 4-byte schema id, 2-byte null bitmap, fixed-width big-endian numbers,");
         out.println("           4-byte length + UTF-8 per string (Inlet's stored-row layout), encoded inside the timed pass; a WriteBatch per bucket of the writer's batch rows/bytes");
         out.println();
