@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,15 +50,23 @@ class TestTls
 {
     @TempDir
     Path dir;
+    private Path cert;
+    private Path key;
+
+    @BeforeEach
+    void makeCertificate()
+            throws Exception
+    {
+        cert = dir.resolve("server.pem");
+        key = dir.resolve("server.key");
+        selfSigned(cert, key);
+    }
 
     @Test
     void clientTrustingTheCertificateRoundTripsAndOthersAreRefused()
             throws Exception
     {
-        Path cert = dir.resolve("server.pem");
-        Path key = dir.resolve("server.key");
-        selfSigned(cert, key);
-        try (TestingHotStore hot = new TestingHotStore(dir.resolve("data"), Map.of("server.tls.cert-file", cert.toString(), "server.tls.key-file", key.toString()))) {
+        try (TestingHotStore hot = new TestingHotStore(dir.resolve("data"), tls(Map.of()))) {
             hot.createTable("shop.orders", TestLogStoreServer.orders());
             URI endpoint = URI.create("grpc+tls://127.0.0.1:" + hot.server().port());
             try (InletClient client = InletClient.connect(ClientConfig.of(endpoint).withTrustedCertificates(cert))) {
@@ -80,11 +90,7 @@ class TestTls
     void lookupsGoOverTheLookupPortWithTheFlightEndpointsCertificate()
             throws Exception
     {
-        Path cert = dir.resolve("server.pem");
-        Path key = dir.resolve("server.key");
-        selfSigned(cert, key);
-        try (TestingHotStore hot = new TestingHotStore(dir.resolve("data"), Map.of("server.tls.cert-file", cert.toString(), "server.tls.key-file", key.toString(),
-                "server.auth.token", "s3cret", "server.lookup.max-connections", "1"))) {
+        try (TestingHotStore hot = new TestingHotStore(dir.resolve("data"), tls(Map.of("server.auth.token", "s3cret", "server.lookup.max-connections", "1")))) {
             assertThat(hot.server().lookupPort()).isPositive();
             hot.createTable("kv.orders", TestLookupPort.orders());
             ClientConfig config = ClientConfig.of(URI.create("grpc+tls://127.0.0.1:" + hot.server().port())).withTrustedCertificates(cert).withToken("s3cret");
@@ -118,9 +124,6 @@ class TestTls
     void aKeyThatIsNotPkcs8IsRefusedNamingTheFile()
             throws Exception
     {
-        Path cert = dir.resolve("server.pem");
-        Path key = dir.resolve("server.key");
-        selfSigned(cert, key);
         Path pkcs1 = dir.resolve("pkcs1.key");
         Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
         assertThatThrownBy(() -> new TestingHotStore(dir.resolve("data"), Map.of("server.tls.cert-file", cert.toString(), "server.tls.key-file", pkcs1.toString())))
@@ -131,6 +134,15 @@ class TestTls
         try (TestingHotStore hot = new TestingHotStore(dir.resolve("data"))) {
             assertThat(hot.server().port()).isPositive();
         }
+    }
+
+    /** {@code settings} with TLS on, with the test's certificate and key. */
+    private Map<String, String> tls(Map<String, String> settings)
+    {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("server.tls.cert-file", cert.toString());
+        all.put("server.tls.key-file", key.toString());
+        return all;
     }
 
     private static void selfSigned(Path certFile, Path keyFile)
