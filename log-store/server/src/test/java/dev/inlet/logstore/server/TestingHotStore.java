@@ -44,7 +44,13 @@ final class TestingHotStore
         settings.putAll(S3TestEndpoint.get().lakeSettings("hot"));
         settings.putAll(extra);
         this.catalog = new InletCatalog(CatalogSettings.fromConfig(config()));
-        this.server = LogStoreServer.start(config());
+        try {
+            this.server = LogStoreServer.start(config());
+        }
+        catch (IOException | RuntimeException e) {
+            catalog.close(); // a test of a refused configuration leaves nothing open
+            throw e;
+        }
     }
 
     TestingHotStore(Path dir)
