@@ -88,24 +88,6 @@ final class KvSnapshotUploader
         expire(bucketPrefix(tableId, partition, bucketNumber));
     }
 
-    /** The offsets of a bucket's complete remote snapshots (with a manifest), oldest first. */
-    List<Long> completeSnapshots(long tableId, String partition, int bucketNumber)
-    {
-        return new ArrayList<>(complete(bucketPrefix(tableId, partition, bucketNumber)));
-    }
-
-    private TreeSet<Long> complete(String bucketPrefix)
-    {
-        TreeSet<Long> offsets = new TreeSet<>();
-        for (S3Object object : list(bucketPrefix)) {
-            String rest = object.key().substring(bucketPrefix.length());
-            if (rest.endsWith("/" + MANIFEST) && rest.substring(0, rest.indexOf('/')).matches("\\d+")) {
-                offsets.add(Long.parseLong(rest.substring(0, rest.indexOf('/'))));
-            }
-        }
-        return offsets;
-    }
-
     /**
      * Deletes a bucket's complete snapshots but the newest {@value #REMOTE_TO_KEEP}, and the
      * unfinished uploads older than its newest complete one (an upload an S3 error cut short,
